@@ -1,0 +1,224 @@
+"""Accounts: a person, the identities they are known by, their profile and enrollments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from core import validation
+from core.clock import Clock, utcnow
+from core.errors import InvalidInput, NotFound
+from core.models.accounts import Enrollment, Identity, Profile, User
+from core.store.session import Store
+
+PROVIDERS = ("discord", "email", "local")
+ROLES = ("student", "ta", "instructor")
+# Seeing someone again updates last_seen_at at most this often: most contacts stay read-only.
+SEEN_EVERY = timedelta(minutes=15)
+
+_PROFILE_CHECKS = {
+    "experience_level": lambda v: (
+        None if v is None else validation.choice("experience level", v, validation.EXPERIENCE_LEVELS)
+    ),
+    "programming_languages": lambda v: validation.choices(
+        "programming language", v, validation.PROGRAMMING_LANGUAGES
+    ),
+    "frameworks": lambda v: validation.choices("framework", v, validation.FRAMEWORKS),
+    "available_hardware": lambda v: validation.choices("hardware", v, validation.AVAILABLE_HARDWARE),
+    "robotics_hardware": lambda v: validation.choices("robotics hardware", v, validation.ROBOTICS_HARDWARE),
+    "interests": validation.interests,
+    "difficulty_preference": lambda v: validation.choice(
+        "difficulty preference", v, validation.DIFFICULTY_PREFERENCES
+    ),
+    "learning_path": lambda v: validation.choice("learning path", v, validation.LEARNING_PATHS),
+    "preferred_language": validation.language_code,
+}
+
+
+class Accounts:
+    def __init__(self, store: Store, clock: Clock = utcnow):
+        self._store = store
+        self._clock = clock
+
+    async def resolve(self, provider: str, subject: str, display_name: str) -> User:
+        """The user behind an identity, created on first contact.
+
+        Safe under concurrency: the UNIQUE (provider, subject) constraint decides which of
+        several simultaneous first contacts links its new user; the others drop theirs.
+        """
+        provider = validation.choice("identity provider", provider, PROVIDERS)
+        subject = validation.text("identity", subject)
+        display_name = validation.text("display name", display_name)
+        now = self._clock()
+        async with self._store.read() as s:
+            user = await s.users.get_by_identity(provider, subject)
+            identity = await s.users.get_identity(provider, subject) if user else None
+        if user and identity and not _needs_touch(identity, display_name, now):
+            return user
+        async with self._store.transaction() as s:
+            user = await s.users.get_by_identity(provider, subject)
+            if user is not None:
+                await s.users.touch_identity(provider, subject, display_name, now)
+                if user.display_name != display_name:
+                    user = await s.users.update(user.id, now, display_name=display_name) or user
+                return user
+            user = await s.users.insert(display_name, now)
+            if await s.users.link_identity_if_absent(user.id, provider, subject, display_name, now):
+                return user
+            # Another process linked this identity meanwhile: use its user, drop ours.
+            await s.users.delete(user.id)
+            winner = await s.users.get_by_identity(provider, subject)
+        if winner is None:  # pragma: no cover - the conflicting row was committed
+            raise RuntimeError("identity vanished during first contact")
+        return winner
+
+    async def find(self, provider: str, subject: str) -> User:
+        async with self._store.read() as s:
+            user = await s.users.get_by_identity(provider, subject)
+        if user is None:
+            raise NotFound(
+                "user", f"{provider}:{subject}", "They become a user the first time they use Studyhall."
+            )
+        return user
+
+    async def get(self, user_id: str) -> User:
+        async with self._store.read() as s:
+            user = await s.users.get(user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        return user
+
+    async def identities(self, user_id: str) -> list[Identity]:
+        async with self._store.read() as s:
+            return await s.users.identities(user_id)
+
+    async def set_email(self, user_id: str, email: str) -> User:
+        address = validation.email(email)
+        async with self._store.transaction() as s:
+            owner = await s.users.get_by_email(address)
+            if owner is not None and owner.id != user_id:
+                raise InvalidInput("email", "That email address belongs to another account.")
+            user = await s.users.update(user_id, self._clock(), email=address)
+        if user is None:
+            raise NotFound("user", user_id)
+        return user
+
+    # profile
+
+    async def profile(self, user_id: str) -> Profile:
+        """The saved profile, or the defaults when the user never filled it in."""
+        async with self._store.read() as s:
+            profile = await s.users.get_profile(user_id)
+        return profile or default_profile(user_id)
+
+    async def update_profile(self, user_id: str, surface: str = "cli", **changes: Any) -> Profile:
+        unknown = set(changes) - set(_PROFILE_CHECKS)
+        if unknown:
+            raise InvalidInput("profile", f"Unknown profile field(s): {', '.join(sorted(unknown))}.")
+        checked = {key: _PROFILE_CHECKS[key](value) for key, value in changes.items()}
+        now = self._clock()
+        async with self._store.transaction() as s:
+            if await s.users.get(user_id) is None:
+                raise NotFound("user", user_id)
+            if checked.get("experience_level"):
+                checked["completed_at"] = now  # the questionnaire's one required answer is given
+            profile = await s.users.save_profile(user_id, checked, now)
+            await s.audit.record(
+                "profile_changed", surface, now, user_id=user_id, details={"fields": sorted(changes)}
+            )
+        return profile
+
+    # enrollments
+
+    async def enroll(self, user_id: str, course_id: str, role: str = "student") -> Enrollment:
+        """Join a course (idempotent: an existing enrollment keeps its role)."""
+        role = validation.choice("role", role, ROLES)
+        now = self._clock()
+        async with self._store.transaction() as s:
+            profile = await s.users.get_profile(user_id)
+            visible = profile.leaderboard_visible if profile else True
+            await s.enrollments.insert_if_absent(user_id, course_id, role, visible, now)
+            enrollment = await s.enrollments.get(user_id, course_id)
+        assert enrollment is not None
+        return enrollment
+
+    async def enrollment(self, user_id: str, course_id: str) -> Enrollment | None:
+        async with self._store.read() as s:
+            return await s.enrollments.get(user_id, course_id)
+
+    async def enrollments(self, user_id: str) -> list[Enrollment]:
+        async with self._store.read() as s:
+            return await s.enrollments.for_user(user_id)
+
+    async def set_role(
+        self, user_id: str, course_id: str, role: str, *, surface: str, actor_id: str | None = None
+    ) -> Enrollment:
+        role = validation.choice("role", role, ROLES)
+        now = self._clock()
+        async with self._store.transaction() as s:
+            before = await s.enrollments.get(user_id, course_id)
+            if before is None:
+                await s.enrollments.insert_if_absent(user_id, course_id, role, True, now)
+            elif before.role != role:
+                await s.enrollments.set_role(user_id, course_id, role, now)
+            if before is None or before.role != role:
+                await s.audit.record(
+                    "role_changed",
+                    surface,
+                    now,
+                    user_id=user_id,
+                    details={
+                        "course_id": course_id,
+                        "from": before.role if before else None,
+                        "to": role,
+                        "by": actor_id,
+                    },
+                )
+            enrollment = await s.enrollments.get(user_id, course_id)
+        assert enrollment is not None
+        return enrollment
+
+    async def set_leaderboard_visibility(
+        self, user_id: str, visible: bool, *, surface: str, course_id: str | None = None
+    ) -> int:
+        """Show or hide the user on leaderboards: one course, or every course and future ones."""
+        now = self._clock()
+        async with self._store.transaction() as s:
+            if await s.users.get(user_id) is None:
+                raise NotFound("user", user_id)
+            if course_id is not None and await s.enrollments.get(user_id, course_id) is None:
+                raise NotFound("enrollment in that course", course_id)
+            changed = await s.enrollments.set_leaderboard_visible(user_id, visible, now, course_id)
+            if course_id is None:
+                await s.users.save_profile(user_id, {"leaderboard_visible": visible}, now)
+            await s.audit.record(
+                "leaderboard_visibility_changed",
+                surface,
+                now,
+                user_id=user_id,
+                details={"visible": visible, "course_id": course_id},
+            )
+        return changed
+
+
+def default_profile(user_id: str) -> Profile:
+    return Profile(
+        user_id=user_id,
+        experience_level=None,
+        programming_languages=[],
+        frameworks=[],
+        available_hardware=[],
+        robotics_hardware=[],
+        interests=[],
+        difficulty_preference="balanced",
+        learning_path="beginner",
+        preferred_language="en",
+        leaderboard_visible=True,
+        completed_at=None,
+        created_at=None,
+        updated_at=None,
+    )
+
+
+def _needs_touch(identity: Identity, display_name: str, now: Any) -> bool:
+    return identity.display_name != display_name or now - identity.last_seen_at >= SEEN_EVERY

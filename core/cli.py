@@ -1,0 +1,75 @@
+"""The `studyhall` command. Mistakes get one clear line and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from core.app import open_app
+from core.commands import courses, database, tokens, users
+from core.errors import StudyhallError
+from core.settings import Settings
+
+log = logging.getLogger("studyhall")
+
+SUBCOMMANDS = (database, courses, tokens, users)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studyhall", description="Studyhall: a course book's companion for Discord and MCP."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        first = err.errors()[0]
+        return _fail(f"bad configuration: {first['loc'][0] if first['loc'] else ''}: {first['msg']}")
+    try:
+        return asyncio.run(_run(settings, args))
+    except StudyhallError as err:
+        return _fail(str(err))
+    except (OSError, ConnectionError) as err:
+        return _fail(f"cannot reach the database ({settings.resolved_database_url()}): {err}")
+    except ValueError as err:
+        return _fail(str(err))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as err:  # the unexpected: a short line for the user, details with -v
+        log.debug("unexpected error", exc_info=True)
+        if args.verbose or os.environ.get("STUDYHALL_DEBUG"):
+            raise
+        return _fail(f"unexpected error: {type(err).__name__}: {err} (run with -v for details)")
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_app(settings) as app:
+        return await args.handler(app, args)
+
+
+def _fail(message: str) -> int:
+    print(f"studyhall: error: {message}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

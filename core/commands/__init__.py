@@ -1,0 +1,1 @@
+"""The `studyhall` command's subcommands: each module adds its parsers and handlers."""

@@ -1,0 +1,1 @@
+"""The core's value types, shared by services and front ends."""

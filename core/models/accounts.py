@@ -1,0 +1,128 @@
+"""Accounts: courses, users and how they are known, profiles, enrollments, tokens, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from core.models.fields import JsonDict, JsonList
+
+Provider = Literal["discord", "email", "local"]
+Role = Literal["student", "ta", "instructor"]
+Surface = Literal["cli", "discord", "mcp", "http", "system"]
+Scope = Literal["read", "progress:write"]
+AuditEvent = Literal[
+    "sign_in",
+    "token_created",
+    "token_revoked",
+    "token_verify_failed",
+    "token_new_place",
+    "export",
+    "forget",
+    "role_changed",
+    "leaderboard_visibility_changed",
+    "profile_changed",
+]
+
+ALL_SCOPES: tuple[Scope, ...] = ("read", "progress:write")
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class Course(Record):
+    id: str
+    slug: str
+    name: str
+    welcome_text: str
+    llm_model: str | None
+    answer_style: Literal["concise", "balanced", "detailed"]
+    answer_mode: Literal["auto", "llm", "extractive"]
+    hourly_question_quota: int
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class User(Record):
+    id: str
+    display_name: str
+    email: str | None
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class Identity(Record):
+    id: str
+    user_id: str
+    provider: Provider
+    subject: str
+    display_name: str | None
+    created_at: datetime
+    last_seen_at: datetime
+
+
+class Profile(Record):
+    user_id: str
+    experience_level: Literal["Beginner", "Intermediate", "Advanced", "Expert"] | None
+    programming_languages: JsonList
+    frameworks: JsonList
+    available_hardware: JsonList
+    robotics_hardware: JsonList
+    interests: JsonList
+    difficulty_preference: Literal["gentle", "balanced", "challenging"]
+    learning_path: Literal["beginner", "advanced"]
+    preferred_language: str
+    leaderboard_visible: bool
+    completed_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class Enrollment(Record):
+    id: str
+    user_id: str
+    course_id: str
+    role: Role
+    leaderboard_visible: bool
+    joined_at: datetime
+    updated_at: datetime
+
+
+class ApiToken(Record):
+    """A token's record: never the secret, which is shown once at creation."""
+
+    id: str
+    user_id: str
+    name: str
+    hint: str
+    scopes: JsonList
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    def state(self, now: datetime) -> Literal["active", "expired", "revoked"]:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
+
+
+class NewToken(Record):
+    token: str
+    record: ApiToken
+
+
+class AuditEntry(Record):
+    id: str
+    user_id: str | None
+    event: AuditEvent
+    surface: Surface
+    details: JsonDict
+    created_at: datetime

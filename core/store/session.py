@@ -1,0 +1,61 @@
+"""A unit of work: the repositories bound to one transaction's connection."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cached_property
+
+from core.store.audit import AuditRepository
+from core.store.courses import CoursesRepository
+from core.store.database import Connection, Database
+from core.store.enrollments import EnrollmentsRepository
+from core.store.tokens import TokensRepository
+from core.store.user_data import UserDataRepository
+from core.store.users import UsersRepository
+
+
+class StoreSession:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    @cached_property
+    def courses(self) -> CoursesRepository:
+        return CoursesRepository(self.conn)
+
+    @cached_property
+    def users(self) -> UsersRepository:
+        return UsersRepository(self.conn)
+
+    @cached_property
+    def enrollments(self) -> EnrollmentsRepository:
+        return EnrollmentsRepository(self.conn)
+
+    @cached_property
+    def tokens(self) -> TokensRepository:
+        return TokensRepository(self.conn)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.conn)
+
+    @cached_property
+    def user_data(self) -> UserDataRepository:
+        return UserDataRepository(self.conn)
+
+
+class Store:
+    """``async with store.transaction() as s: await s.users.get(...)``."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[StoreSession]:
+        async with self.db.transaction() as conn:
+            yield StoreSession(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[StoreSession]:
+        async with self.db.read() as conn:
+            yield StoreSession(conn)
