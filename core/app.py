@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from core.accounts import Accounts
+from core.books.library import Library
 from core.clock import Clock, utcnow
 from core.courses import Courses
 from core.privacy import Privacy
@@ -30,6 +31,7 @@ class App:
     accounts: Accounts
     tokens: Tokens
     privacy: Privacy
+    library: Library
 
 
 @asynccontextmanager
@@ -45,15 +47,20 @@ async def open_app(
             if applied:
                 log.info("applied %d migration(s)", len(applied))
         store = Store(db)
-        yield App(
-            settings=settings,
-            clock=clock,
-            db=db,
-            store=store,
-            courses=Courses(store, clock),
-            accounts=Accounts(store, clock),
-            tokens=Tokens(store, clock),
-            privacy=Privacy(store, clock),
-        )
+        library = Library(settings, store, clock)
+        try:
+            yield App(
+                settings=settings,
+                clock=clock,
+                db=db,
+                store=store,
+                courses=Courses(store, clock),
+                accounts=Accounts(store, clock),
+                tokens=Tokens(store, clock),
+                privacy=Privacy(store, clock),
+                library=library,
+            )
+        finally:
+            await library.close()
     finally:
         await db.close()

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from core.app import open_app
-from core.commands import courses, database, tokens, users
+from core.commands import books, courses, database, doctor, tokens, users
 from core.errors import StudyhallError
 from core.settings import Settings
 
 log = logging.getLogger("studyhall")
 
-SUBCOMMANDS = (database, courses, tokens, users)
+SUBCOMMANDS = (database, courses, books, tokens, users, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as err:
         first = err.errors()[0]
-        return _fail(f"bad configuration: {first['loc'][0] if first['loc'] else ''}: {first['msg']}")
+        where = f"STUDYHALL_{str(first['loc'][0]).upper()}: " if first["loc"] else ""
+        return _fail(f"bad configuration: {where}{first['msg'].removeprefix('Value error, ')}")
     try:
         return asyncio.run(_run(settings, args))
     except StudyhallError as err:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,10 +25,47 @@ class Settings(BaseSettings):
         "default: a SQLite file in the data directory.",
     )
 
+    embedding_model: str | None = Field(
+        default=None,
+        description="A FastEmbed model name (needs network the first time); default: all-MiniLM-L6-v2.",
+    )
+    embedding_model_path: Path | None = Field(
+        default=None, description="A local FastEmbed/ONNX model folder; works offline."
+    )
+    qdrant_url: str | None = Field(
+        default=None, description="A Qdrant server; default: an in-memory index in each process."
+    )
+    qdrant_api_key: str | None = Field(default=None, description="API key for the Qdrant server.")
+
+    @field_validator(
+        "database_url",
+        "embedding_model",
+        "embedding_model_path",
+        "qdrant_url",
+        "qdrant_api_key",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _no_contradictions(self) -> Settings:
+        if self.embedding_model and self.embedding_model_path:
+            raise ValueError("set STUDYHALL_EMBEDDING_MODEL or STUDYHALL_EMBEDDING_MODEL_PATH, not both")
+        if self.qdrant_api_key and not self.qdrant_url:
+            raise ValueError("STUDYHALL_QDRANT_API_KEY needs STUDYHALL_QDRANT_URL")
+        return self
+
     @field_validator("home", mode="after")
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("embedding_model_path", mode="after")
+    @classmethod
+    def _expand_model_path(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value else None
 
     @field_validator("database_url", mode="after")
     @classmethod

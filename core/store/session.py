@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 
 from core.store.audit import AuditRepository
+from core.store.books import BooksRepository
 from core.store.courses import CoursesRepository
 from core.store.database import Connection, Database
 from core.store.enrollments import EnrollmentsRepository
@@ -38,6 +39,10 @@ class StoreSession:
     @cached_property
     def audit(self) -> AuditRepository:
         return AuditRepository(self.conn)
+
+    @cached_property
+    def books(self) -> BooksRepository:
+        return BooksRepository(self.conn)
 
     @cached_property
     def user_data(self) -> UserDataRepository:

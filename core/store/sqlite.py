@@ -25,8 +25,8 @@ from core.store.database import Connection, Database, Row, to_qmark
 BUSY_TIMEOUT_MS = 30_000
 READERS = 4
 
-# PostgreSQL type names that SQLite stores best as text (JSON, ISO-8601 UTC timestamps).
-_TYPE_NAMES = {r"\bJSONB\b": "TEXT", r"\bTIMESTAMPTZ\b": "TEXT"}
+# PostgreSQL type names SQLite stores as text (JSON, ISO-8601 UTC timestamps) or blobs.
+_TYPE_NAMES = {r"\bJSONB\b": "TEXT", r"\bTIMESTAMPTZ\b": "TEXT", r"\bBYTEA\b": "BLOB"}
 
 
 def sqlite_ddl(sql: str) -> str:

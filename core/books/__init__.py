@@ -1,0 +1,1 @@
+"""Book ingestion: Markdown/MDX files -> documents, sections and chunks (no database)."""

@@ -1,0 +1,118 @@
+"""The book as a service: ingest, search, read. Heavy parts (model, index) load on first use."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from core.books.embeddings import Embedder, load_embedder
+from core.books.ingest import BookIngestor, IngestReport, Progress
+from core.books.reading import BookReader
+from core.books.search import BookSearch, SearchResult, Tuning
+from core.books.sync import IndexSync, VectorIndex
+from core.clock import Clock, utcnow
+from core.models.accounts import Course
+from core.models.books import SearchFilters
+from core.settings import Settings
+from core.store.session import Store
+
+log = logging.getLogger(__name__)
+
+# Passages are cut to this many word pieces before embedding: a chunk's prose fits, and it keeps
+# a cold ingest of a large book within a couple of minutes on two cores.
+EMBED_MAX_TOKENS = 128
+
+
+class Library:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        clock: Clock = utcnow,
+        embedder: Embedder | None = None,
+        index: VectorIndex | None = None,
+        tuning: Tuning | None = None,
+    ):
+        self._settings = settings
+        self._store = store
+        self._clock = clock
+        self._embedder = embedder
+        self._index = index
+        self._tuning = tuning
+        self._ready: tuple[BookIngestor, BookSearch, IndexSync] | None = None
+        self._lock = asyncio.Lock()
+        self.reader = BookReader(store)
+
+    async def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self._settings
+            self._embedder = await asyncio.to_thread(
+                load_embedder,
+                s.embedding_model,
+                s.embedding_model_path,
+                s.home / "models",
+                max_tokens=EMBED_MAX_TOKENS,
+            )
+            if not self._embedder.available:
+                log.warning("dense embeddings unavailable: %s", self._embedder.reason)
+        return self._embedder
+
+    async def _parts(self) -> tuple[BookIngestor, BookSearch, IndexSync]:
+        async with self._lock:
+            if self._ready is None:
+                embedder = await self.embedder()
+                index = self._index or await self._open_index()
+                self._index = index
+                sync = IndexSync(self._store, index, embedder)
+                self._ready = (
+                    BookIngestor(self._store, embedder, self._clock),
+                    BookSearch(index, sync, embedder, self._tuning),
+                    sync,
+                )
+            return self._ready
+
+    async def _open_index(self) -> VectorIndex:
+        s = self._settings
+        if s.qdrant_url:
+            from core.books.index import BookIndex
+
+            index = BookIndex(url=s.qdrant_url, api_key=s.qdrant_api_key)
+        else:
+            from core.books.memory_index import MemoryIndex
+
+            index = MemoryIndex()
+        await index.open()
+        return index
+
+    async def ingest(self, course: Course, root: Path, progress: Progress | None = None) -> IngestReport:
+        ingestor, _, _ = await self._parts()
+        return await ingestor.ingest(course, root, progress)
+
+    async def search(
+        self,
+        course: Course,
+        query: str,
+        *,
+        limit: int = 5,
+        filters: SearchFilters | None = None,
+        selected_text: str | None = None,
+    ) -> SearchResult:
+        _, search, _ = await self._parts()
+        return await search.search(course, query, limit=limit, filters=filters, selected_text=selected_text)
+
+    async def warm(self, course: Course) -> int:
+        """Load the course's index now (otherwise the first search does it)."""
+        _, _, sync = await self._parts()
+        return await sync.ensure_current(course.id)
+
+    async def reindex(self, course: Course) -> int:
+        """Rebuild this process's index from stored vectors and tell other processes to."""
+        _, _, sync = await self._parts()
+        async with self._store.transaction() as s:
+            await s.books.bump_revision(course.id, self._clock())
+        return await sync.rebuild(course.id)
+
+    async def close(self) -> None:
+        if self._index is not None and hasattr(self._index, "close"):
+            await self._index.close()

@@ -1,0 +1,127 @@
+"""Reading the book: a section with its subsections, the table of contents, module names."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from core.errors import NotFound
+from core.models.accounts import Course
+from core.models.books import SectionView, StoredDocument, TocChapter, TocModule, TocSection
+from core.store.session import Store
+
+TOC_MAX_LEVEL = 3
+
+
+class BookReader:
+    def __init__(self, store: Store):
+        self._store = store
+
+    async def documents(self, course: Course) -> list[StoredDocument]:
+        async with self._store.read() as s:
+            return await s.books.documents(course.id)
+
+    async def get_section(self, course: Course, path: str, anchor: str = "") -> SectionView:
+        """The section at `path#anchor` with its subsections; the whole chapter for no anchor."""
+        path = path.strip().lstrip("/")
+        anchor = anchor.strip().lstrip("#")
+        async with self._store.read() as s:
+            document = await s.books.document_by_path(course.id, path)
+            if document is None or document.status != "ready":
+                paths = [d.path for d in await s.books.documents(course.id) if d.status == "ready"]
+                raise NotFound("chapter", path, _suggest(path, paths, "Chapters like it"))
+            sections = await s.books.sections(document.id)
+        return _compose(document, sections, anchor)
+
+    async def table_of_contents(self, course: Course, max_level: int = TOC_MAX_LEVEL) -> list[TocModule]:
+        async with self._store.read() as s:
+            documents = await s.books.documents(course.id)
+            outline = await s.books.section_outline(course.id, max_level)
+        by_document: dict[str, list[TocSection]] = {}
+        for row in outline:
+            by_document.setdefault(row["document_id"], []).append(
+                TocSection(heading=row["heading"], anchor=row["anchor"], level=row["level"])
+            )
+        modules: dict[str | None, TocModule] = {}
+        for d in documents:
+            module = modules.get(d.module)
+            if module is None:
+                label = d.module_label or _humanise(d.module) if d.module else "Introduction"
+                module = modules[d.module] = TocModule(module=d.module, label=label, chapters=[])
+            module.chapters.append(
+                TocChapter(
+                    path=d.path,
+                    title=d.title,
+                    week=d.week,
+                    difficulty=d.difficulty,
+                    status=d.status,
+                    sections=by_document.get(d.id, []),
+                )
+            )
+        return list(modules.values())
+
+    async def resolve_module(self, course: Course, name: str) -> str:
+        """A module's folder name from what a student typed: folder, label or number."""
+        wanted = name.strip().lower()
+        documents = await self.documents(course)
+        modules = {d.module: d.module_label for d in documents if d.module}
+        for folder, label in modules.items():
+            if wanted in (folder.lower(), (label or "").lower()):
+                return folder
+        if wanted.isdigit():
+            numbered = [
+                f for f in modules if wanted in "".join(ch if ch.isdigit() else " " for ch in f).split()
+            ]
+            if len(numbered) == 1:
+                return numbered[0]
+        raise NotFound("module", name, _suggest(name, list(modules), "Modules"))
+
+
+def _compose(document: StoredDocument, sections: list[dict[str, Any]], anchor: str) -> SectionView:
+    if not sections:
+        raise NotFound("section", f"{document.path}#{anchor}")
+    if anchor:
+        start = next((i for i, s in enumerate(sections) if s["anchor"] == anchor), None)
+        if start is None:
+            anchors = [s["anchor"] for s in sections if s["anchor"]]
+            raise NotFound(
+                "section", f"{document.path}#{anchor}", _suggest(anchor, anchors, "Sections like it")
+            )
+        level = sections[start]["level"]
+        end = next(
+            (i for i in range(start + 1, len(sections)) if sections[i]["level"] <= level), len(sections)
+        )
+    else:
+        start, end = 0, len(sections)
+    top = sections[start]
+    headings = json.loads(top["headings"]) if isinstance(top["headings"], str) else top["headings"]
+    previous = (
+        next(
+            (s["anchor"] for s in reversed(sections[:start]) if s["level"] <= top["level"] and s["anchor"]),
+            None,
+        )
+        if anchor
+        else None
+    )
+    following = sections[end]["anchor"] if anchor and end < len(sections) else None
+    return SectionView(
+        path=document.path,
+        title=document.title,
+        heading=top["heading"],
+        headings=headings,
+        anchor=top["anchor"],
+        level=top["level"],
+        markdown="\n\n".join(s["markdown"].strip() for s in sections[start:end]),
+        previous_anchor=previous,
+        next_anchor=following,
+    )
+
+
+def _suggest(wanted: str, options: list[str], label: str) -> str | None:
+    close = difflib.get_close_matches(wanted, options, n=3, cutoff=0.4)
+    return f"{label}: {', '.join(close)}." if close else None
+
+
+def _humanise(folder: str) -> str:
+    return folder.replace("-", " ").replace("_", " ").strip().capitalize()

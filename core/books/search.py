@@ -1,0 +1,202 @@
+"""Hybrid search over a course's book, one hit per section.
+
+A query runs dense (meaning) and lexical (BM25 words, identifiers) retrieval fused by reciprocal
+rank; chunks of one section are folded into that section's best chunk, because a student wants
+"where in the book", not five pieces of one page. Selected-text mode first finds where a
+quoted passage sits, then searches around it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import validation
+from core.books.embeddings import Embedder
+from core.books.highlight import highlight
+from core.books.index import IndexFilters, IndexHit
+from core.books.sync import IndexSync, VectorIndex, collection_name
+from core.errors import InvalidInput
+from core.models.accounts import Course
+from core.models.books import SearchFilters, SearchHit
+
+MAX_QUERY_CHARS = 1000
+MAX_SELECTED_CHARS = 4000
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Retrieval knobs, measured on benchmarks/retrieval.py."""
+
+    candidates: int = 60  # fused chunk hits considered before folding into sections
+    prefetch: int = 80  # per-source candidates before fusion
+    weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
+    rrf_k: int | None = None
+    fusion: str = "rrf"
+    sibling_bonus: float = 0.0  # share of a further chunk's score added to its section
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit]
+    ms: float
+    lexical_only: bool
+    located: SearchHit | None = None  # selected-text mode: where the passage sits
+    notes: list[str] = field(default_factory=list)
+
+
+class BookSearch:
+    def __init__(self, index: VectorIndex, sync: IndexSync, embedder: Embedder, tuning: Tuning | None = None):
+        self._index = index
+        self._sync = sync
+        self._embedder = embedder
+        self.tuning = tuning or Tuning()
+
+    async def search(
+        self,
+        course: Course,
+        query: str,
+        *,
+        limit: int = 5,
+        filters: SearchFilters | None = None,
+        selected_text: str | None = None,
+    ) -> SearchResult:
+        started = time.perf_counter()
+        query = (query or "").strip()
+        selected = (selected_text or "").strip()
+        if not query and not selected:
+            raise InvalidInput("query", "The search is empty: type a few words to look for.")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidInput(
+                "query", f"The search is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})."
+            )
+        if len(selected) > MAX_SELECTED_CHARS:
+            raise InvalidInput(
+                "selected text",
+                f"The selected text is too long ({len(selected)} characters; at most {MAX_SELECTED_CHARS}).",
+            )
+        validation.whole_number("limit", limit, 1, MAX_LIMIT)
+        # The query's embedding and the index's freshness check overlap: both wait on threads.
+        first = query or selected
+        embedding = asyncio.ensure_future(self._embed(first))
+        try:
+            await self._sync.ensure_current(course.id)
+        finally:
+            await asyncio.wait([embedding])
+        index_filters = _index_filters(filters)
+        located = None
+        if selected:
+            located = await self._locate(course, selected, index_filters)
+        hits = await self._sections(course, query or selected, limit, index_filters)
+        if located is not None:
+            # The passage's own section first, then others from around it and the whole book.
+            near = await self._sections(
+                course,
+                query or selected,
+                limit,
+                _narrowed(index_filters, located.document_id),
+            )
+            hits = _merge([located], near, hits, limit=limit)
+        return SearchResult(
+            hits=hits,
+            ms=(time.perf_counter() - started) * 1000,
+            lexical_only=not self._embedder.available,
+            located=located,
+        )
+
+    async def _locate(self, course: Course, passage: str, filters: IndexFilters) -> SearchHit | None:
+        found = await self._sections(course, passage, 1, filters)
+        return found[0] if found else None
+
+    async def _embed(self, text: str) -> list[float] | None:
+        if not self._embedder.available:
+            return None
+        return await asyncio.to_thread(self._embedder.embed_query, text)
+
+    async def _sections(
+        self, course: Course, text: str, limit: int, filters: IndexFilters
+    ) -> list[SearchHit]:
+        dense = await self._embed(text)  # cached when just computed
+        t = self.tuning
+        raw = await self._index.search(
+            collection_name(course.id),
+            dense=dense,
+            text=text,
+            limit=t.candidates,
+            filters=filters,
+            prefetch_limit=t.prefetch,
+            fusion=t.fusion if dense else "lexical",
+            weights=t.weights if dense and t.fusion == "rrf" else None,
+            rrf_k=t.rrf_k,
+        )
+        return _fold_sections(raw, text, limit, t.sibling_bonus)
+
+
+def _fold_sections(raw: list[IndexHit], query: str, limit: int, bonus: float) -> list[SearchHit]:
+    best: dict[tuple[str, int], tuple[float, IndexHit]] = {}
+    for hit in raw:
+        key = (hit.payload["document_id"], hit.payload["section_position"])
+        if key in best:
+            score, top = best[key]
+            best[key] = (score + bonus * hit.score, top)
+        else:
+            best[key] = (hit.score, hit)
+    ranked = sorted(best.values(), key=lambda pair: pair[0], reverse=True)[:limit]
+    return [_hit(top, score, query) for score, top in ranked]
+
+
+def _hit(hit: IndexHit, score: float, query: str) -> SearchHit:
+    p: dict[str, Any] = hit.payload
+    return SearchHit(
+        chunk_id=str(hit.id),
+        document_id=p["document_id"],
+        path=p["path"],
+        title=p["title"],
+        heading=p["heading"],
+        headings=list(p["headings"]),
+        anchor=p["anchor"],
+        score=round(float(score), 6),
+        text=p["text"],
+        highlight=highlight(p["text"], query),
+        module=p.get("module"),
+        week=p.get("week"),
+    )
+
+
+def _merge(*groups: list[SearchHit], limit: int) -> list[SearchHit]:
+    seen: set[tuple[str, str]] = set()
+    merged: list[SearchHit] = []
+    for group in groups:
+        for hit in group:
+            key = (hit.path, hit.anchor)
+            if key not in seen:
+                seen.add(key)
+                merged.append(hit)
+    return merged[:limit]
+
+
+def _index_filters(filters: SearchFilters | None) -> IndexFilters:
+    if filters is None:
+        return IndexFilters()
+    week, module = filters.week, filters.module
+    if filters.unit:  # a unit is a week (a number) or a module (a folder)
+        unit = filters.unit.strip()
+        week, module = (int(unit), module) if unit.isdigit() else (week, unit)
+    return IndexFilters(
+        module=module, week=week, path=filters.path, difficulty=filters.difficulty, language=filters.language
+    )
+
+
+def _narrowed(filters: IndexFilters, document_id: str) -> IndexFilters:
+    return IndexFilters(
+        module=filters.module,
+        week=filters.week,
+        path=filters.path,
+        paths=filters.paths,
+        difficulty=filters.difficulty,
+        language=filters.language,
+        document_ids=(document_id,),
+    )

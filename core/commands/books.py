@@ -1,0 +1,165 @@
+"""`studyhall ingest | search | toc | reindex`: the book."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from core.app import App
+from core.books.layout import SAMPLE_BOOK_ROOT
+from core.commands.common import print_json
+from core.commands.progress import ProgressBar
+from core.errors import InvalidInput
+from core.models.books import SearchFilters, SearchHit
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ingest = sub.add_parser("ingest", help="ingest (or refresh) a book folder into a course")
+    ingest.add_argument("path", type=Path, nargs="?", help="the folder holding the book's Markdown/MDX")
+    ingest.add_argument(
+        "--sample", action="store_true", help="ingest the small sample book shipped with Studyhall"
+    )
+    ingest.add_argument("--course", required=True, help="course slug (created if missing)")
+    ingest.add_argument("--name", help="course name, when the course is created")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.set_defaults(handler=ingest_book)
+
+    search = sub.add_parser("search", help="search a course's book")
+    search.add_argument("query", nargs="?", help="what to look for")
+    search.add_argument("--course", required=True)
+    search.add_argument("--module", help="only this module (folder name, label or number)")
+    search.add_argument("--week", type=int, help="only this week")
+    search.add_argument("--path", help="only this chapter file")
+    search.add_argument("--selected", help="a passage quoted from the book: search around it")
+    search.add_argument("--limit", type=int, default=5, help="how many hits (1–50, default 5)")
+    search.add_argument("--batch", type=Path, help="a file with one query per line (JSON lines out)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(handler=search_book)
+
+    toc = sub.add_parser("toc", help="a course's table of contents")
+    toc.add_argument("--course", required=True)
+    toc.add_argument("--json", action="store_true")
+    toc.set_defaults(handler=show_toc)
+
+    reindex = sub.add_parser("reindex", help="rebuild the search index from stored vectors")
+    reindex.add_argument("--course", required=True)
+    reindex.set_defaults(handler=reindex_book)
+
+
+async def ingest_book(app: App, args: argparse.Namespace) -> int:
+    if (args.path is None) == (not args.sample):
+        raise InvalidInput("path", "Give the book's folder, or --sample for the sample book.")
+    root = SAMPLE_BOOK_ROOT if args.sample else args.path
+    course = await app.courses.get_or_create(args.course, args.name)
+    embedder = await app.library.embedder()
+    if not embedder.available:
+        print(
+            f"WARNING: no embedding model — searching by keywords only.\n  {embedder.reason}", file=sys.stderr
+        )
+    bar = ProgressBar()
+    report = await app.library.ingest(course, root, bar)
+    bar.finish()
+    summary = report.summary()
+    if args.json:
+        print_json(summary)
+    else:
+        print(
+            f"Ingested {root} into {course.slug!r} in {summary['seconds']} s: "
+            f"{summary['added']} added, {summary['changed']} changed, "
+            f"{summary['unchanged']} unchanged, {summary['removed']} removed, "
+            f"{summary['failed']} failed; {summary['chunks']} chunks stored, "
+            f"{summary['embedded']} embedded ({report.embedding_model})."
+        )
+        for _, error in report.failed:
+            print(f"  failed: {error}")
+    return 1 if report.failed and not (report.added or report.changed or report.unchanged) else 0
+
+
+async def search_book(app: App, args: argparse.Namespace) -> int:
+    course = await app.courses.get(args.course)
+    module = await app.library.reader.resolve_module(course, args.module) if args.module else None
+    filters = SearchFilters(module=module, week=args.week, path=args.path)
+    embedder = await app.library.embedder()
+    if not embedder.available:
+        print(f"WARNING: keyword-only search. {embedder.reason}", file=sys.stderr)
+    if args.batch:
+        return await _batch(app, course, args, filters)
+    if not args.query and not args.selected:
+        raise InvalidInput("query", "Give something to search for, or --batch FILE.")
+    result = await app.library.search(
+        course, args.query or "", limit=args.limit, filters=filters, selected_text=args.selected
+    )
+    if args.json:
+        print_json(
+            {"query": args.query, "ms": round(result.ms, 2), "hits": [_hit_json(h) for h in result.hits]}
+        )
+        return 0
+    if not result.hits:
+        print("Nothing in the book matches that.")
+    for rank, hit in enumerate(result.hits, start=1):
+        where = " › ".join(hit.headings)
+        link = f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path
+        print(f"{rank}. {where}\n   {link}  (score {hit.score:.3f})\n   {hit.highlight}\n")
+    return 0
+
+
+async def _batch(app: App, course, args: argparse.Namespace, filters: SearchFilters) -> int:
+    queries = [line.strip() for line in args.batch.read_text(encoding="utf-8").splitlines()]
+    await app.library.warm(course)
+    for query in filter(None, queries):
+        started = time.perf_counter()
+        result = await app.library.search(course, query, limit=args.limit, filters=filters)
+        ms = (time.perf_counter() - started) * 1000
+        sys.stdout.write(
+            json.dumps(
+                {"query": query, "ms": round(ms, 2), "hits": [_hit_json(h) for h in result.hits]},
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    return 0
+
+
+def _hit_json(hit: SearchHit) -> dict:
+    return {
+        "path": hit.path,
+        "heading": hit.heading,
+        "headings": hit.headings,
+        "anchor": hit.anchor,
+        "score": hit.score,
+        "chunk_id": hit.chunk_id,
+        "text": hit.text,
+    }
+
+
+async def show_toc(app: App, args: argparse.Namespace) -> int:
+    course = await app.courses.get(args.course)
+    modules = await app.library.reader.table_of_contents(course)
+    if args.json:
+        print_json([m.model_dump() for m in modules])
+        return 0
+    if not modules:
+        print(f"No book in {course.slug!r} yet: studyhall ingest PATH --course {course.slug}")
+    for module in modules:
+        print(module.label)
+        for chapter in module.chapters:
+            week = f"  (week {chapter.week})" if chapter.week else ""
+            flag = "" if chapter.status == "ready" else f"  [{chapter.status}]"
+            print(f"  {chapter.title} — {chapter.path}{week}{flag}")
+            for section in chapter.sections:
+                print(f"  {'  ' * (section.level - 1)}{section.heading}")
+    return 0
+
+
+async def reindex_book(app: App, args: argparse.Namespace) -> int:
+    course = await app.courses.get(args.course)
+    started = time.perf_counter()
+    points = await app.library.reindex(course)
+    print(
+        f"Rebuilt the index of {course.slug!r} from stored vectors: {points} passages in "
+        f"{time.perf_counter() - started:.1f} s (nothing re-embedded)."
+    )
+    return 0
