@@ -8,15 +8,22 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from core.accounts import Accounts
+from core.answers.explain import Explainer
+from core.answers.llm import GroundedLlm
+from core.answers.service import Answers
 from core.books.library import Library
 from core.clock import Clock, utcnow
+from core.conversations import Conversations
 from core.courses import Courses
+from core.maintenance import Maintenance
 from core.privacy import Privacy
+from core.quotas import Quotas
 from core.settings import Settings
 from core.store import Database, database_for
 from core.store.migrations import migrate
 from core.store.session import Store
 from core.tokens import Tokens
+from core.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +39,12 @@ class App:
     tokens: Tokens
     privacy: Privacy
     library: Library
+    conversations: Conversations
+    quotas: Quotas
+    answers: Answers
+    explainer: Explainer
+    usage: Usage
+    maintenance: Maintenance
 
 
 @asynccontextmanager
@@ -48,6 +61,15 @@ async def open_app(
                 log.info("applied %d migration(s)", len(applied))
         store = Store(db)
         library = Library(settings, store, clock)
+        accounts = Accounts(store, clock)
+        conversations = Conversations(store, clock)
+        quotas = Quotas(store, clock)
+        llm = GroundedLlm(
+            api_key=settings.anthropic_api_key,
+            model=settings.llm_model,
+            base_url=settings.anthropic_base_url,
+            timeout=settings.llm_timeout,
+        )
         try:
             yield App(
                 settings=settings,
@@ -55,12 +77,21 @@ async def open_app(
                 db=db,
                 store=store,
                 courses=Courses(store, clock),
-                accounts=Accounts(store, clock),
+                accounts=accounts,
                 tokens=Tokens(store, clock),
                 privacy=Privacy(store, clock),
                 library=library,
+                conversations=conversations,
+                quotas=quotas,
+                answers=Answers(
+                    library=library, accounts=accounts, conversations=conversations, quotas=quotas, llm=llm
+                ),
+                explainer=Explainer(store, library.reader, accounts, llm, clock),
+                usage=Usage(store, clock),
+                maintenance=Maintenance(store, conversations, clock),
             )
         finally:
             await library.close()
+            await llm.close()
     finally:
         await db.close()

@@ -52,9 +52,21 @@ class AuthenticationFailed(StudyhallError):
 
 class RateLimited(StudyhallError):
     def __init__(self, retry_after: timedelta, what: str = "requests"):
-        minutes = max(1, round(retry_after.total_seconds() / 60))
-        super().__init__(f"Too many {what}; try again in about {minutes} minute(s).")
+        seconds = max(1, int(retry_after.total_seconds()))
+        wait = f"{seconds} seconds" if seconds < 90 else f"{round(seconds / 60)} minutes"
+        super().__init__(f"You have used your {what}; try again in {wait}.")
         self.retry_after = retry_after
+
+
+class LlmRequired(StudyhallError):
+    """A feature that only an LLM can provide, asked for without one."""
+
+    def __init__(self, what: str, reason: str | None = None):
+        text = f"{what} needs an Anthropic API key (set ANTHROPIC_API_KEY)."
+        if reason:
+            text += f" {reason}"
+        super().__init__(text)
+        self.what = what
 
 
 class StoreError(StudyhallError):

@@ -9,6 +9,8 @@ from core.errors import NotFound
 from core.store.session import Store
 
 EXPORT_FORMAT = 1
+# Rows that outlive the user, with the user set to NULL: security events and usage counts.
+ANONYMISED_TABLES = frozenset({"audit_log", "usage_events"})
 
 
 class Privacy:
@@ -36,6 +38,6 @@ class Privacy:
             counts = await s.user_data.count_rows(user_id)
             if not await s.users.delete(user_id):
                 raise NotFound("user", user_id)
-            removed = {table: n for table, n in counts.items() if table != "audit_log"}
+            removed = {table: n for table, n in counts.items() if table not in ANONYMISED_TABLES}
             await s.audit.record("forget", surface, now, details={"removed": removed})
         return removed

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.answers.llm import DEFAULT_MODEL as DEFAULT_LLM_MODEL
 
 
 class Settings(BaseSettings):
@@ -36,6 +38,18 @@ class Settings(BaseSettings):
         default=None, description="A Qdrant server; default: an in-memory index in each process."
     )
     qdrant_api_key: str | None = Field(default=None, description="API key for the Qdrant server.")
+    anthropic_api_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_API_KEY", "STUDYHALL_ANTHROPIC_API_KEY"),
+        description="Key for LLM answers; without it answers are extractive.",
+    )
+    anthropic_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "STUDYHALL_ANTHROPIC_BASE_URL"),
+        description="Another Messages API endpoint (a proxy or gateway).",
+    )
+    llm_model: str = Field(default=DEFAULT_LLM_MODEL, description="The Anthropic model for answers.")
+    llm_timeout: float = Field(default=30.0, gt=0, le=300, description="Seconds per LLM request.")
 
     @field_validator(
         "database_url",

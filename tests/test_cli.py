@@ -11,26 +11,15 @@ from pathlib import Path
 import pytest
 
 from core.store import Database
+from tests.cli import runner
 
 DISCORD_ID = "123456789012345678"
 
 
 @pytest.fixture
 def run(tmp_path: Path, database_url: str, db: Database):
-    """Run `studyhall ARGS…` against the test database; return the finished process."""
-    env = {**os.environ, "STUDYHALL_HOME": str(tmp_path / "home"), "STUDYHALL_DATABASE_URL": database_url}
-
-    def studyhall(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "core.cli", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=tmp_path,
-        )
-
-    return studyhall
+    run = runner(tmp_path, database_url)
+    return run
 
 
 def test_round_trip_course_token_export_forget(run) -> None:

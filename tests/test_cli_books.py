@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core.books.layout import SAMPLE_BOOK_ROOT
 from core.store import Database
-from tests.shared import MODEL_DIR, needs_model
+from tests.cli import runner
+from tests.shared import needs_model
 
 pytestmark = needs_model
 
 
 @pytest.fixture
 def run(tmp_path: Path, database_url: str, db: Database):
-    env = {
-        **os.environ,
-        "STUDYHALL_HOME": str(tmp_path / "home"),
-        "STUDYHALL_DATABASE_URL": database_url,
-        "STUDYHALL_EMBEDDING_MODEL_PATH": str(MODEL_DIR),
-    }
-    env.pop("STUDYHALL_EMBEDDING_MODEL", None)
-
-    def studyhall(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "core.cli", *args],
-            env={**env, **extra_env},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-        )
-
-    return studyhall
+    run = runner(tmp_path, database_url, model=True)
+    return run
 
 
 def test_ingest_search_toc_reindex_doctor(run, tmp_path: Path) -> None:

@@ -101,6 +101,10 @@ class Library:
         _, search, _ = await self._parts()
         return await search.search(course, query, limit=limit, filters=filters, selected_text=selected_text)
 
+    async def signals(self, course: Course, question: str, hits: list, filters: SearchFilters | None = None):
+        _, search, _ = await self._parts()
+        return await search.signals(course, question, hits, filters)
+
     async def warm(self, course: Course) -> int:
         """Load the course's index now (otherwise the first search does it)."""
         _, _, sync = await self._parts()

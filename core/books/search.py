@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core import validation
 from core.books.embeddings import Embedder
 from core.books.highlight import highlight
 from core.books.index import IndexFilters, IndexHit
+from core.books.lexical import tokenize
 from core.books.sync import IndexSync, VectorIndex, collection_name
 from core.errors import InvalidInput
 from core.models.accounts import Course
@@ -37,6 +38,18 @@ class Tuning:
     rrf_k: int | None = None
     fusion: str = "rrf"
     sibling_bonus: float = 0.0  # share of a further chunk's score added to its section
+
+
+@dataclass(frozen=True)
+class Signals:
+    """How well the book matches a question, for deciding whether it answers it at all."""
+
+    dense_top: float  # best cosine similarity of a passage (0 when lexical-only)
+    dense_mean: float  # mean of the best three
+    lexical_top: float  # best BM25 score
+    term_coverage: float  # share of the question's content words found in the best passages
+    unknown_terms: tuple[str, ...] = ()  # rare words of the question the book never uses
+    absent_fraction: float = 0.0  # share of the question's content words the book never uses
 
 
 @dataclass
@@ -105,6 +118,37 @@ class BookSearch:
             ms=(time.perf_counter() - started) * 1000,
             lexical_only=not self._embedder.available,
             located=located,
+        )
+
+    async def signals(
+        self, course: Course, question: str, hits: list[SearchHit], filters: SearchFilters | None = None
+    ) -> Signals:
+        """Raw similarity figures behind a search (dense and lexical, unfused)."""
+        await self._sync.ensure_current(course.id)
+        name = collection_name(course.id)
+        index_filters = _index_filters(filters)
+        dense_scores: list[float] = []
+        dense = await self._embed(question)
+        if dense is not None:
+            found = await self._index.search(
+                name, dense=dense, text=question, limit=3, filters=index_filters, fusion="dense"
+            )
+            dense_scores = [h.score for h in found]
+        lexical = await self._index.search(
+            name, dense=None, text=question, limit=1, filters=index_filters, fusion="lexical"
+        )
+        vocabulary = self._sync.vocabulary(course.id)
+        terms = set(tokenize(question))
+        seen: set[str] = set()
+        for hit in hits[:5]:
+            seen.update(tokenize(" ".join(hit.headings) + " " + hit.text))
+        return Signals(
+            dense_top=dense_scores[0] if dense_scores else 0.0,
+            dense_mean=sum(dense_scores) / len(dense_scores) if dense_scores else 0.0,
+            lexical_top=lexical[0].score if lexical else 0.0,
+            term_coverage=len(terms & seen) / len(terms) if terms else 0.0,
+            unknown_terms=tuple(vocabulary.unknown(question)),
+            absent_fraction=vocabulary.absent_fraction(question),
         )
 
     async def _locate(self, course: Course, passage: str, filters: IndexFilters) -> SearchHit | None:
@@ -191,12 +235,4 @@ def _index_filters(filters: SearchFilters | None) -> IndexFilters:
 
 
 def _narrowed(filters: IndexFilters, document_id: str) -> IndexFilters:
-    return IndexFilters(
-        module=filters.module,
-        week=filters.week,
-        path=filters.path,
-        paths=filters.paths,
-        difficulty=filters.difficulty,
-        language=filters.language,
-        document_ids=(document_id,),
-    )
+    return replace(filters, document_ids=(document_id,))

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from core.books.embeddings import Embedder
 from core.books.index import IndexPoint
+from core.books.vocabulary import Vocabulary
 from core.store.books import bytes_to_vector
 from core.store.session import Store
 
@@ -49,6 +50,11 @@ class IndexSync:
         self._embedder = embedder
         self._loaded: dict[str, _Loaded] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._vocabularies: dict[str, Vocabulary] = {}
+
+    def vocabulary(self, course_id: str) -> Vocabulary:
+        """The words of the course's book as loaded (call ensure_current first)."""
+        return self._vocabularies.setdefault(course_id, Vocabulary())
 
     async def ensure_current(self, course_id: str) -> int:
         """Bring the index up to the stored revision; return that revision."""
@@ -84,14 +90,23 @@ class IndexSync:
         }
         created = await self._index.ensure_collection(name, self._embedder.dim)
         have = {} if created else (loaded.versions if loaded else await self._adopt(course_id, want))
+        vocabulary = self.vocabulary(course_id)
+        if not have:
+            self._vocabularies[course_id] = vocabulary = Vocabulary()
         for document_id, version in have.items():
             if want.get(document_id) != version:
                 await self._index.delete_where(name, document_id)
+                vocabulary.drop_document(document_id)
         fresh = [d for d, v in want.items() if have.get(d) != v]
         if fresh:
             async with self._store.read() as s:
                 rows = await s.books.index_rows(course_id, None if not have else fresh)
             await self._index.upsert(name, [self._point(r) for r in rows])
+            texts: dict[str, list[str]] = {}
+            for r in rows:
+                texts.setdefault(r["document_id"], []).append(r["text"] + " " + r["heading"])
+            for document_id, parts in texts.items():
+                vocabulary.set_document(document_id, "\n".join(parts))
         self._loaded[course_id] = _Loaded(revision, want)
         log.info("index for course %s at revision %d (%d documents loaded)", course_id, revision, len(fresh))
 

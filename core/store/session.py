@@ -8,10 +8,14 @@ from functools import cached_property
 
 from core.store.audit import AuditRepository
 from core.store.books import BooksRepository
+from core.store.conversations import ConversationsRepository
 from core.store.courses import CoursesRepository
 from core.store.database import Connection, Database
 from core.store.enrollments import EnrollmentsRepository
+from core.store.generated import GeneratedRepository
+from core.store.quotas import QuotasRepository
 from core.store.tokens import TokensRepository
+from core.store.usage import UsageRepository
 from core.store.user_data import UserDataRepository
 from core.store.users import UsersRepository
 
@@ -43,6 +47,22 @@ class StoreSession:
     @cached_property
     def books(self) -> BooksRepository:
         return BooksRepository(self.conn)
+
+    @cached_property
+    def conversations(self) -> ConversationsRepository:
+        return ConversationsRepository(self.conn)
+
+    @cached_property
+    def quotas(self) -> QuotasRepository:
+        return QuotasRepository(self.conn)
+
+    @cached_property
+    def usage(self) -> UsageRepository:
+        return UsageRepository(self.conn)
+
+    @cached_property
+    def generated(self) -> GeneratedRepository:
+        return GeneratedRepository(self.conn)
 
     @cached_property
     def user_data(self) -> UserDataRepository:

@@ -24,11 +24,17 @@ USER_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "enrollments": (frozenset(), frozenset()),
     "api_tokens": (frozenset({"scopes"}), frozenset({"token_hash"})),
     "audit_log": (frozenset({"details"}), frozenset()),
+    "conversations": (frozenset(), frozenset()),
+    "messages": (frozenset({"citations"}), frozenset()),
+    "feedback": (frozenset(), frozenset()),
+    "rate_limit_windows": (frozenset(), frozenset()),
+    "usage_events": (frozenset({"metadata"}), frozenset()),
+    "generated_content": (frozenset({"metadata"}), frozenset()),
 }
 
 
 # Columns stored as 0/1 on SQLite, exported as true/false.
-BOOLEAN_COLUMNS: set[str] = {"is_active", "leaderboard_visible"}
+BOOLEAN_COLUMNS: set[str] = {"is_active", "leaderboard_visible", "archived", "covered"}
 
 
 def register_user_table(

@@ -1,0 +1,242 @@
+"""Ask the book: retrieval, the "does the book answer this?" decision, a grounded answer (LLM
+with native citations, or extractive without one), and the record of it all.
+
+`stream` yields text deltas while an LLM answer is being written, then exactly one final
+`Answer`, which is authoritative: if the LLM fails midway, the final answer is the extractive
+one and says so in `notice`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from core.accounts import Accounts
+from core.answers import extractive
+from core.answers.coverage import CoverageModel
+from core.answers.llm import GroundedLlm, LlmUnavailable, Passage, Turn
+from core.books.library import Library
+from core.conversations import Conversations
+from core.errors import InvalidInput
+from core.models.accounts import Course, User
+from core.models.books import SearchFilters, SearchHit
+from core.models.conversations import Answer, Citation, SectionRef, citation_of
+from core.quotas import Quotas
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+PASSAGES = 6  # retrieved passages an answer may draw on
+HISTORY_MESSAGES = 10  # earlier messages carried into a follow-up
+CLOSEST = 3  # sections named when the book does not answer
+SURFACES = ("discord", "mcp", "cli")
+
+
+class Answers:
+    def __init__(
+        self,
+        *,
+        library: Library,
+        accounts: Accounts,
+        conversations: Conversations,
+        quotas: Quotas,
+        llm: GroundedLlm | None,
+        coverage: CoverageModel | None = None,
+    ):
+        self._library = library
+        self._accounts = accounts
+        self._conversations = conversations
+        self._quotas = quotas
+        self._llm = llm
+        self.coverage = coverage or CoverageModel()
+
+    def using(
+        self,
+        *,
+        llm: GroundedLlm | None,
+        coverage: CoverageModel | None = None,
+        library: Library | None = None,
+    ) -> Answers:
+        """The same service over another LLM (or none), e.g. for benchmarks and tests."""
+        return Answers(
+            library=library or self._library,
+            accounts=self._accounts,
+            conversations=self._conversations,
+            quotas=self._quotas,
+            llm=llm,
+            coverage=coverage or self.coverage,
+        )
+
+    @property
+    def llm_available(self) -> bool:
+        return self._llm is not None and self._llm.available
+
+    async def ask(self, course: Course, user: User, question: str, **options: Any) -> Answer:
+        final: Answer | None = None
+        async for item in self.stream(course, user, question, **options):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    async def stream(
+        self,
+        course: Course,
+        user: User,
+        question: str,
+        *,
+        module: str | None = None,
+        selected_text: str | None = None,
+        conversation_id: str | None = None,
+        surface: str = "cli",
+        channel_ref: str | None = None,
+    ) -> AsyncIterator[str | Answer]:
+        started = time.perf_counter()
+        question = _clean_question(question)
+        selected = (selected_text or "").strip() or None
+        if surface not in SURFACES:
+            raise InvalidInput("surface", f"Unknown surface {surface!r}.")
+        enrollment = await self._accounts.enroll(user.id, course.id)
+        history = []
+        if conversation_id:
+            _, history = await self._conversations.continue_(
+                user.id, course.id, conversation_id, HISTORY_MESSAGES
+            )
+        filters = None
+        if module:
+            filters = SearchFilters(module=await self._library.reader.resolve_module(course, module))
+        await self._quotas.take_question(course, user.id, enrollment.role)
+
+        # A follow-up ("and what about its limits?") is searched with the question before it.
+        earlier = next((m.content for m in reversed(history) if m.role == "user"), "")
+        query = f"{earlier} {question}".strip() if earlier else question
+        result = await self._library.search(
+            course, query, limit=PASSAGES, filters=filters, selected_text=selected
+        )
+        hits = result.hits
+        covered = bool(hits)
+        if hits and not selected:
+            signals = await self._library.signals(course, query, hits, filters)
+            covered = self.coverage.covered(signals, lexical_only=result.lexical_only)
+
+        text, citations, mode, notice = "", [], "extractive", None
+        model, tokens_in, tokens_out = None, 0, 0
+        usage: list[tuple[str, int, str | None]] = [("question", 1, None)]
+        if not covered:
+            text = _decline(hits)
+            usage.append(("not_covered", 1, None))
+        elif self.llm_available and course.answer_mode != "extractive":
+            try:
+                profile = await self._accounts.profile(user.id)
+                async for item in self._llm.stream(  # type: ignore[union-attr]
+                    question,
+                    [_passage(h) for h in hits],
+                    history=_turns(history),
+                    level=profile.experience_level,
+                    style=course.answer_style,
+                    selected_text=selected,
+                    model=course.llm_model,
+                ):
+                    if isinstance(item, str):
+                        yield item
+                    else:
+                        text, mode, model = item.text, "llm", item.model
+                        tokens_in, tokens_out = item.input_tokens, item.output_tokens
+                        citations = _mapped(item.citations, hits)
+            except LlmUnavailable as err:
+                log.warning("LLM unavailable, answering extractively: %s", err.reason)
+                notice = f"The AI model is unavailable ({err.reason}); these are the book's own words."
+                usage.append(("llm_fallback", 1, None))
+        if covered and mode == "extractive":
+            text, citations = extractive.compose(question, hits)
+            if not text:
+                text = "The most relevant parts of the book are code; see the sources below."
+                citations = [citation_of(h, h.highlight) for h in hits[:3]]
+            if notice is None and not self.llm_available:
+                notice = "Extractive answer: no AI model is configured, so these are the book's own words."
+        usage.append(("answer", 1, None))
+        usage += [("input_tokens", tokens_in, None), ("output_tokens", tokens_out, None)]
+        usage += [("retrieval", 1, path) for path in dict.fromkeys(h.path for h in hits)]
+        latency = int((time.perf_counter() - started) * 1000)
+        answer_text = text[:10_000]
+        unit = module or None
+        conversation_id, message_id = await self._conversations.record(
+            course_id=course.id,
+            user_id=user.id,
+            surface=surface,
+            question=question,
+            answer=answer_text,
+            conversation_id=conversation_id,
+            channel_ref=channel_ref,
+            question_fields={"mode": _query_mode(module, selected), "selected_text": selected, "unit": unit},
+            answer_fields={
+                "mode": _query_mode(module, selected),
+                "answer_mode": mode,
+                "covered": covered,
+                "selected_text": selected,
+                "unit": unit,
+                "latency_ms": latency,
+                "model": model,
+                "input_tokens": tokens_in,
+                "output_tokens": tokens_out,
+                "citations": [c.model_dump() for c in citations],
+            },
+            usage=usage,
+        )
+        yield Answer(
+            text=answer_text,
+            citations=citations,
+            covered=covered,
+            mode=mode,
+            model=model,
+            latency_ms=latency,
+            input_tokens=tokens_in,
+            output_tokens=tokens_out,
+            conversation_id=conversation_id,
+            message_id=message_id,
+            closest=[] if covered else [_ref(h) for h in hits[:CLOSEST]],
+            notice=notice,
+        )
+
+
+def _clean_question(question: str) -> str:
+    text = (question or "").strip()
+    if not text:
+        raise InvalidInput("question", "The question is empty: ask something about the book.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidInput(
+            "question", f"The question is too long ({len(text)} characters; at most {MAX_QUESTION_CHARS})."
+        )
+    return text
+
+
+def _decline(hits: list[SearchHit]) -> str:
+    if not hits:
+        return "The book does not cover this: nothing in it matches your question."
+    nearest = "; ".join(" › ".join(h.headings) for h in hits[:CLOSEST])
+    return f"The book does not seem to cover this, so I won't guess. The closest sections are: {nearest}."
+
+
+def _passage(hit: SearchHit) -> Passage:
+    source = f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path
+    return Passage(id=hit.chunk_id, title=" › ".join(hit.headings), source=source, text=hit.text)
+
+
+def _turns(history: list) -> list[Turn]:
+    return [Turn(role=m.role, text=m.content) for m in history if m.role in ("user", "assistant")]
+
+
+def _mapped(llm_citations: list, hits: list[SearchHit]) -> list[Citation]:
+    """LLM citations back to sections; anything not from a retrieved passage was dropped already."""
+    by_id = {h.chunk_id: h for h in hits}
+    return [citation_of(by_id[c.passage_id], c.quote) for c in llm_citations if c.passage_id in by_id]
+
+
+def _ref(hit: SearchHit) -> SectionRef:
+    return SectionRef(path=hit.path, heading=hit.heading, headings=hit.headings, anchor=hit.anchor)
+
+
+def _query_mode(module: str | None, selected: str | None) -> str:
+    return "selected" if selected else "local" if module else "global"

@@ -1,0 +1,34 @@
+"""Housekeeping: archive old conversations, purge what has expired (DATA_MODEL.md's rules)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.clock import Clock, utcnow
+from core.conversations import Conversations
+from core.store.session import Store
+
+AUDIT_KEPT = timedelta(days=90)
+TOKENS_KEPT_AFTER_END = timedelta(days=30)  # expired or revoked tokens stay listed this long
+QUOTA_WINDOWS_KEPT = timedelta(days=2)
+USAGE_KEPT = timedelta(days=365)
+
+
+class Maintenance:
+    def __init__(self, store: Store, conversations: Conversations, clock: Clock = utcnow):
+        self._store = store
+        self._conversations = conversations
+        self._clock = clock
+
+    async def run(self) -> dict[str, int]:
+        now = self._clock()
+        archived = await self._conversations.archive_old()
+        async with self._store.transaction() as s:
+            return {
+                "conversations_archived": archived,
+                "tokens_purged": await s.tokens.delete_expired(now - TOKENS_KEPT_AFTER_END),
+                "cache_entries_purged": await s.generated.purge_expired(now),
+                "audit_entries_purged": await s.audit.purge_before(now - AUDIT_KEPT),
+                "quota_windows_purged": await s.quotas.purge_before(now - QUOTA_WINDOWS_KEPT),
+                "usage_events_purged": await s.usage.purge_before(now - USAGE_KEPT),
+            }
