@@ -17,6 +17,12 @@ from core.conversations import Conversations
 from core.courses import Courses
 from core.maintenance import Maintenance
 from core.privacy import Privacy
+from core.progress.book_hook import ProgressFromBook
+from core.progress.leaderboard import Leaderboards
+from core.progress.quizzes import Quizzes
+from core.progress.recommendations import Recommendations
+from core.progress.reports import Reports
+from core.progress.tracking import Tracking
 from core.quotas import Quotas
 from core.settings import Settings
 from core.store import Database, database_for
@@ -45,6 +51,11 @@ class App:
     explainer: Explainer
     usage: Usage
     maintenance: Maintenance
+    tracking: Tracking
+    quizzes: Quizzes
+    leaderboards: Leaderboards
+    reports: Reports
+    recommendations: Recommendations
 
 
 @asynccontextmanager
@@ -70,6 +81,9 @@ async def open_app(
             base_url=settings.anthropic_base_url,
             timeout=settings.llm_timeout,
         )
+        tracking = Tracking(store, accounts, clock)
+        quizzes = Quizzes(store, tracking, library.reader, llm, clock)
+        library.after_ingest.append(ProgressFromBook(store, quizzes, tracking))
         try:
             yield App(
                 settings=settings,
@@ -89,6 +103,11 @@ async def open_app(
                 explainer=Explainer(store, library.reader, accounts, llm, clock),
                 usage=Usage(store, clock),
                 maintenance=Maintenance(store, conversations, clock),
+                tracking=tracking,
+                quizzes=quizzes,
+                leaderboards=Leaderboards(store, clock),
+                reports=Reports(store, clock),
+                recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
             )
         finally:
             await library.close()

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from core.app import open_app
-from core.commands import answers, books, courses, database, doctor, tokens, users
+from core.commands import answers, books, courses, database, doctor, progress, tokens, users
 from core.errors import StudyhallError
 from core.settings import Settings
 
 log = logging.getLogger("studyhall")
 
-SUBCOMMANDS = (database, courses, books, answers, tokens, users, doctor)
+SUBCOMMANDS = (database, courses, books, answers, progress, tokens, users, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:

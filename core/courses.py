@@ -96,6 +96,9 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
         "answer_mode": lambda v: validation.choice("answer mode", v, ANSWER_MODES),
         "hourly_question_quota": lambda v: validation.whole_number("hourly quota", v, 0, 100_000),
         "is_active": bool,
+        "leaderboard_day": lambda v: validation.whole_number(
+            "leaderboard day (0 = Monday … 6 = Sunday)", v, 0, 6
+        ),
     }
     unknown = set(changes) - set(checks)
     if unknown:

@@ -24,13 +24,13 @@ import re
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import anthropic
-import httpx2
-from anthropic.types import Message
+from typing import TYPE_CHECKING, Any, Literal
 
 from core.errors import StudyhallError
+
+if TYPE_CHECKING:  # the SDK takes a second to import: it is loaded only when a key is set
+    import anthropic
+    import httpx2
 
 log = logging.getLogger(__name__)
 
@@ -170,14 +170,9 @@ class GroundedLlm:
         self._owns_http_client = http_client is None
         self._client: anthropic.AsyncAnthropic | None = None
         if api_key:
-            self._client = anthropic.AsyncAnthropic(
-                api_key=api_key,
-                base_url=base_url,  # None: ANTHROPIC_BASE_URL, else the SDK's default
-                max_retries=max_retries,
-                timeout=timeout,
-                http_client=http_client,
-                middleware=[_CapRetryAfter(max_retry_wait)],
-            )
+            from core.answers.anthropic_client import make_client
+
+            self._client = make_client(api_key, base_url, max_retries, timeout, http_client, max_retry_wait)
         self.deadline = timeout * (max_retries + 1) + max_retries * max_retry_wait
         """Seconds one call may take in all, retries and waits included."""
 
@@ -322,6 +317,9 @@ class GroundedLlm:
 
     def _unavailable(self, err: Exception) -> LlmUnavailable:
         """Word a failure of one call as `LlmUnavailable`, and log it once."""
+        import anthropic
+        import httpx2
+
         retries = self._max_retries
         retried = (
             f"after {retries} {'retry' if retries == 1 else 'retries'}" if retries else "without retrying"
@@ -344,28 +342,6 @@ class GroundedLlm:
             return LlmUnavailable("the Anthropic API sent an answer that could not be read")
         log.warning("Language model unavailable: %s", reason)
         return LlmUnavailable(reason)
-
-
-class _CapRetryAfter(anthropic.Middleware):
-    """Caps the wait a failed attempt's `retry-after`/`retry-after-ms` asks for.
-
-    The SDK honours `retry-after` up to ~50 days; this rewrites a longer wait to `cap` seconds
-    (via `retry-after-ms`, which the SDK reads first) so the retry still happens, bounded.
-    """
-
-    def __init__(self, cap: float):
-        self.cap = cap
-
-    async def handle_async(
-        self, request: anthropic.APIRequest, call_next: anthropic.AsyncCallNext
-    ) -> anthropic.AsyncAPIResponse[Any]:
-        response = await call_next(request)
-        http_response = response.http_response
-        if not http_response.is_success:
-            wait = _retry_after_seconds(http_response.headers)
-            if wait is not None and not wait <= self.cap:  # also NaN
-                http_response.headers["retry-after-ms"] = str(round(self.cap * 1000))
-        return response
 
 
 def _retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -494,6 +470,8 @@ def _is_int(value: object) -> bool:
 
 def _read_message(message: object) -> _Reply:
     """Text, citations and usage of a message, checked: the SDK builds its models without validation."""
+    from anthropic.types import Message
+
     if not isinstance(message, Message):
         raise _Malformed(f"expected a message, got {type(message).__name__}")
     content = message.content

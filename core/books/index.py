@@ -20,11 +20,11 @@ import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Coroutine, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from qdrant_client import AsyncQdrantClient, models
 
+from core.books.index_types import FUSIONS, Bm25Params, Fusion, IndexFilters, IndexHit, IndexPoint
 from core.books.lexical import sparse_document, sparse_query
 
 log = logging.getLogger(__name__)
@@ -32,49 +32,12 @@ log = logging.getLogger(__name__)
 DENSE_VECTOR = "dense"
 LEXICAL_VECTOR = "lexical"
 
-Fusion = Literal["rrf", "dbsf", "dense", "lexical"]
-FUSIONS: tuple[str, ...] = ("rrf", "dbsf", "dense", "lexical")
 
 # Payload fields worth an index on a Qdrant server (local mode ignores payload indexes).
 _KEYWORD_FIELDS = ("document_id", "module", "path", "difficulty", "language")
 _INTEGER_FIELDS = ("week",)
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class IndexPoint:
-    id: str  # a UUID string (the chunk id)
-    dense: list[float] | None  # None when lexical-only or the chunk has no dense vector
-    text: str  # text for the sparse vector (heading path + chunk text)
-    payload: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class IndexFilters:
-    module: str | None = None
-    week: int | None = None
-    path: str | None = None
-    paths: tuple[str, ...] = ()
-    difficulty: str | None = None
-    language: str | None = None
-    document_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class IndexHit:
-    id: str
-    score: float
-    payload: dict
-
-
-@dataclass(frozen=True)
-class Bm25Params:
-    """Document-side BM25 parameters. `avg_len` is the mean chunk length in lexical terms."""
-
-    avg_len: float = 120.0
-    k1: float = 1.2
-    b: float = 0.75
 
 
 class BookIndex:

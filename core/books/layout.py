@@ -160,12 +160,18 @@ def humanised_name(file: Path) -> str:
 # --- ordering -----------------------------------------------------------------------------------
 
 
+# Folders at the book's root that hold course material other than chapters.
+COURSE_FOLDERS = frozenset({"quizzes"})
+
+
 def _walk(folder: Path, root: Path) -> Iterator[Path]:
     entries: list[tuple[tuple, Path]] = []
     for child in folder.iterdir():
         name = child.name
         if name.startswith((".", "_")) or name in _SKIPPED_FOLDERS:
             continue
+        if folder == root and name in COURSE_FOLDERS and child.is_dir():
+            continue  # quizzes and the like belong to the course, not to the book's text
         if child.is_dir():
             if not child.is_symlink():  # a linked folder could loop back on itself
                 entries.append((_sort_key(child, category_metadata(child).get("position")), child))

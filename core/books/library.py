@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from core.books.embeddings import Embedder, load_embedder
@@ -43,6 +44,8 @@ class Library:
         self._ready: tuple[BookIngestor, BookSearch, IndexSync] | None = None
         self._lock = asyncio.Lock()
         self.reader = BookReader(store)
+        # Called after each ingest with (course, root, report): other features take what they need.
+        self.after_ingest: list[Callable[[Course, Path, IngestReport], Awaitable[None]]] = []
 
     async def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -87,7 +90,11 @@ class Library:
 
     async def ingest(self, course: Course, root: Path, progress: Progress | None = None) -> IngestReport:
         ingestor, _, _ = await self._parts()
-        return await ingestor.ingest(course, root, progress)
+        report = await ingestor.ingest(course, root, progress)
+        folder = await asyncio.to_thread(lambda: root.expanduser().resolve())
+        for hook in self.after_ingest:
+            await hook(course, folder, report)
+        return report
 
     async def search(
         self,

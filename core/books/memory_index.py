@@ -52,7 +52,7 @@ import numpy as np
 from pydantic_core import to_jsonable_python
 from qdrant_client.hybrid.fusion import DEFAULT_RANKING_CONSTANT_K
 
-from core.books.index import FUSIONS, Bm25Params, Fusion, IndexFilters, IndexHit, IndexPoint
+from core.books.index_types import FUSIONS, Bm25Params, Fusion, IndexFilters, IndexHit, IndexPoint
 from core.books.lexical import sparse_document, sparse_query
 
 __all__ = ["MemoryIndex"]

@@ -34,6 +34,15 @@ class BookReader:
             sections = await s.books.sections(document.id)
         return _compose(document, sections, anchor)
 
+    async def passages(self, course: Course, path: str) -> list[tuple[str, str]]:
+        """(anchor, Markdown) of each section of a chapter that has text of its own."""
+        async with self._store.read() as s:
+            document = await s.books.document_by_path(course.id, path)
+            if document is None:
+                raise NotFound("chapter", path)
+            sections = await s.books.sections(document.id)
+        return [(r["anchor"], r["markdown"]) for r in sections if len(r["markdown"].split()) > 12]
+
     async def table_of_contents(self, course: Course, max_level: int = TOC_MAX_LEVEL) -> list[TocModule]:
         async with self._store.read() as s:
             documents = await s.books.documents(course.id)

@@ -16,7 +16,7 @@ from typing import Any
 from core import validation
 from core.books.embeddings import Embedder
 from core.books.highlight import highlight
-from core.books.index import IndexFilters, IndexHit
+from core.books.index_types import IndexFilters, IndexHit
 from core.books.lexical import tokenize
 from core.books.sync import IndexSync, VectorIndex, collection_name
 from core.errors import InvalidInput

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from core.books.embeddings import Embedder
-from core.books.index import IndexPoint
+from core.books.index_types import IndexPoint
 from core.books.vocabulary import Vocabulary
 from core.store.books import bytes_to_vector
 from core.store.session import Store

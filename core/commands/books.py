@@ -11,7 +11,7 @@ from pathlib import Path
 from core.app import App
 from core.books.layout import SAMPLE_BOOK_ROOT
 from core.commands.common import print_json
-from core.commands.progress import ProgressBar
+from core.commands.progress_bar import ProgressBar
 from core.errors import InvalidInput
 from core.models.books import SearchFilters, SearchHit
 

@@ -45,6 +45,7 @@ class Course(Record):
     is_active: bool
     created_at: datetime
     updated_at: datetime
+    leaderboard_day: int = 0  # 0 = Monday: the weekly board is frozen when this day begins (UTC)
 
 
 class User(Record):
@@ -91,6 +92,9 @@ class Enrollment(Record):
     leaderboard_visible: bool
     joined_at: datetime
     updated_at: datetime
+    completion: float = 0.0  # course completion %, kept for the leaderboard
+    quiz_average: float = 0.0
+    reached_at: datetime | None = None  # when the standing last went up
 
 
 class ApiToken(Record):

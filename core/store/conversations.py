@@ -150,6 +150,21 @@ class ConversationsRepository:
         counts = {r["rating"]: r["n"] for r in rows}
         return {"helpful": counts.get(1, 0), "unhelpful": counts.get(-1, 0)}
 
+    async def questions(self, course_id: str, since: datetime) -> list[dict[str, Any]]:
+        """Every answered question of a course: the question, whether the book covered it, how."""
+        return await self._conn.fetch(
+            "SELECT q.content AS question, a.covered, a.answer_mode, a.mode, a.unit, a.created_at"
+            " FROM messages a JOIN conversations c ON c.id = a.conversation_id"
+            " JOIN messages q ON q.conversation_id = a.conversation_id AND q.role = 'user'"
+            " AND q.created_at = (SELECT MAX(p.created_at) FROM messages p WHERE"
+            " p.conversation_id = a.conversation_id AND p.role = 'user' AND p.created_at <= a.created_at)"
+            " AND q.id < a.id"
+            " WHERE c.course_id = $1 AND a.role = 'assistant' AND a.created_at >= $2"
+            " ORDER BY a.created_at, a.id",
+            course_id,
+            since,
+        )
+
     async def not_covered(self, course_id: str, since: datetime, limit: int) -> list[dict[str, Any]]:
         """Questions the book did not answer: each assistant 'not covered' reply with its question."""
         return await self._conn.fetch(

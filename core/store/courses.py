@@ -18,6 +18,7 @@ COURSE_SETTINGS = (
     "answer_mode",
     "hourly_question_quota",
     "is_active",
+    "leaderboard_day",
 )
 
 

@@ -13,6 +13,8 @@ from core.store.courses import CoursesRepository
 from core.store.database import Connection, Database
 from core.store.enrollments import EnrollmentsRepository
 from core.store.generated import GeneratedRepository
+from core.store.leaderboards import LeaderboardsRepository, RecommendationsRepository
+from core.store.progress import ProgressRepository
 from core.store.quotas import QuotasRepository
 from core.store.tokens import TokensRepository
 from core.store.usage import UsageRepository
@@ -63,6 +65,18 @@ class StoreSession:
     @cached_property
     def generated(self) -> GeneratedRepository:
         return GeneratedRepository(self.conn)
+
+    @cached_property
+    def progress(self) -> ProgressRepository:
+        return ProgressRepository(self.conn)
+
+    @cached_property
+    def leaderboards(self) -> LeaderboardsRepository:
+        return LeaderboardsRepository(self.conn)
+
+    @cached_property
+    def recommendations(self) -> RecommendationsRepository:
+        return RecommendationsRepository(self.conn)
 
     @cached_property
     def user_data(self) -> UserDataRepository:

@@ -30,11 +30,22 @@ USER_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "rate_limit_windows": (frozenset(), frozenset()),
     "usage_events": (frozenset({"metadata"}), frozenset()),
     "generated_content": (frozenset({"metadata"}), frozenset()),
+    "reading_progress": (frozenset(), frozenset()),
+    "progress": (frozenset(), frozenset()),
+    "quiz_attempts": (frozenset({"answers"}), frozenset()),
+    "recommendations": (frozenset(), frozenset()),
 }
 
 
 # Columns stored as 0/1 on SQLite, exported as true/false.
-BOOLEAN_COLUMNS: set[str] = {"is_active", "leaderboard_visible", "archived", "covered"}
+BOOLEAN_COLUMNS: set[str] = {
+    "is_active",
+    "leaderboard_visible",
+    "archived",
+    "covered",
+    "completed",
+    "dismissed",
+}
 
 
 def register_user_table(

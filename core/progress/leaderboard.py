@@ -1,0 +1,136 @@
+"""Leaderboards: rank by course completion, then quiz average; equals share a rank and are listed
+by who got there first. Students who opted out are left off the board but still see their own
+rank. Each week's board is frozen when the course's leaderboard day begins, and stays viewable."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from core import validation
+from core.clock import Clock, utcnow
+from core.errors import InvalidInput, NotFound
+from core.models.accounts import Course
+from core.models.progress import Board, BoardRow
+from core.store.session import Store
+
+SNAPSHOT_ROWS = 1000  # frozen boards keep this many visible students
+MAX_LIMIT = 100
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_start(moment: datetime, day: int) -> date:
+    """The start (00:00 UTC on the course's leaderboard day) of the week `moment` falls in."""
+    today = moment.date()
+    return today - timedelta(days=(today.weekday() - day) % 7)
+
+
+class Leaderboards:
+    def __init__(self, store: Store, clock: Clock = utcnow):
+        self._store = store
+        self._clock = clock
+
+    async def board(
+        self, course: Course, *, week: str | None = None, viewer_id: str | None = None, limit: int = 10
+    ) -> Board:
+        validation.whole_number("limit", limit, 1, MAX_LIMIT)
+        await self.freeze_due(course)
+        if week is not None:
+            return await self._frozen(course, _week_key(week, course.leaderboard_day), viewer_id, limit)
+        async with self._store.read() as s:
+            rows = await self._visible_top(s, course.id, limit)
+            students = await s.leaderboards.students(course.id)
+            viewer, hidden = None, False
+            if viewer_id is not None:
+                own = await s.leaderboards.standing(course.id, viewer_id)
+                if own is not None:
+                    ahead = await s.leaderboards.better_than(
+                        course.id, own["completion"], own["quiz_average"]
+                    )
+                    viewer, hidden = _row(own, ahead + 1), not own["leaderboard_visible"]
+        return Board(
+            course=course.slug,
+            week_start=None,
+            rows=rows,
+            viewer=viewer,
+            viewer_hidden=hidden,
+            students=students,
+        )
+
+    async def freeze_due(self, course: Course) -> str | None:
+        """Freeze last week's board if its week has ended and nobody froze it yet."""
+        ended = week_start(self._clock(), course.leaderboard_day) - timedelta(days=7)
+        key = ended.isoformat()
+        async with self._store.read() as s:
+            if await s.leaderboards.snapshot(course.id, key) is not None:
+                return None
+            if not await s.leaderboards.students(course.id):
+                return None
+            rows = await self._visible_top(s, course.id, SNAPSHOT_ROWS)
+        async with self._store.transaction() as s:
+            saved = await s.leaderboards.save_snapshot(
+                course.id, key, [r.model_dump(mode="json") for r in rows], self._clock()
+            )
+        return key if saved else None
+
+    async def weeks(self, course: Course) -> list[str]:
+        async with self._store.read() as s:
+            return await s.leaderboards.weeks(course.id)
+
+    async def _frozen(self, course: Course, key: str, viewer_id: str | None, limit: int) -> Board:
+        async with self._store.read() as s:
+            stored = await s.leaderboards.snapshot(course.id, key)
+            weeks = await s.leaderboards.weeks(course.id)
+        if stored is None:
+            hint = f"Frozen weeks: {', '.join(weeks[:8])}." if weeks else "No week has been frozen yet."
+            raise NotFound("leaderboard for the week of", key, hint)
+        rows = [BoardRow.model_validate(r) for r in stored]
+        viewer = next((r for r in rows if r.user_id == viewer_id), None) if viewer_id else None
+        return Board(course=course.slug, week_start=key, rows=rows[:limit], viewer=viewer, students=len(rows))
+
+    async def _visible_top(self, s, course_id: str, limit: int) -> list[BoardRow]:
+        """The first `limit` visible students, ranked among all students (hidden ones included)."""
+        rows: list[BoardRow] = []
+        offset, page = 0, max(limit * 2, 50)
+        rank, previous, seen = 0, None, 0
+        while len(rows) < limit:
+            batch = await s.leaderboards.page(course_id, page, offset)
+            for record in batch:
+                seen += 1
+                key = (record["completion"], record["quiz_average"])
+                if key != previous:
+                    rank, previous = seen, key
+                if record["leaderboard_visible"]:
+                    rows.append(_row(record, rank))
+                    if len(rows) == limit:
+                        break
+            if len(batch) < page:
+                break
+            offset += page
+        return rows
+
+
+def _row(record: dict, rank: int) -> BoardRow:
+    return BoardRow(
+        rank=rank,
+        user_id=record["user_id"],
+        display_name=record["display_name"],
+        discord_id=record["discord_id"],
+        completion=round(float(record["completion"]), 2),
+        quiz_average=round(float(record["quiz_average"]), 2),
+        reached_at=record["reached_at"],
+    )
+
+
+def _week_key(week: str, day: int) -> str:
+    """A week named by a date inside it (YYYY-MM-DD) or an ISO week (YYYY-Www)."""
+    text = week.strip()
+    iso = _WEEK.match(text)
+    try:
+        moment = date.fromisocalendar(int(iso[1]), int(iso[2]), 1) if iso else date.fromisoformat(text)
+    except ValueError as err:
+        raise InvalidInput(
+            "week", f"{week!r} is not a week: give a date (2026-11-16) or an ISO week (2026-W47)."
+        ) from err
+    start = datetime(moment.year, moment.month, moment.day)
+    return week_start(start, day).isoformat()

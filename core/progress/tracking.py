@@ -1,0 +1,177 @@
+"""Where a student stands: units marked complete, chapters read, the course's completion.
+
+Completion only rises and time only grows, whatever order updates arrive in; a chapter counts as
+read at 90 %, and a unit is completed when its chapters reach 90 % on average or the student
+says so. Each change also refreshes the student's standing for the leaderboard.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from core import validation
+from core.accounts import Accounts
+from core.clock import Clock, utcnow
+from core.errors import NotFound
+from core.models.accounts import Course, User
+from core.models.progress import ChapterProgress, CourseProgress, Unit, UnitProgress
+from core.store.session import Store, StoreSession
+
+READ_AT = 90  # % of a chapter that counts as read
+MAX_SECONDS = 24 * 3600  # one report of reading time may not exceed a day
+
+
+class Tracking:
+    def __init__(self, store: Store, accounts: Accounts, clock: Clock = utcnow):
+        self._store = store
+        self._accounts = accounts
+        self._clock = clock
+
+    async def units(self, course: Course) -> list[Unit]:
+        async with self._store.read() as s:
+            return await s.progress.units(course.id)
+
+    async def unit(self, course: Course, unit_id: str) -> Unit:
+        units = await self.units(course)
+        wanted = unit_id.strip().lower()
+        for unit in units:
+            if wanted in (unit.id, unit.title.lower()) or (wanted.isdigit() and unit.id == f"week-{wanted}"):
+                return unit
+        if not units:
+            raise NotFound("unit", unit_id, f"The course {course.slug!r} has no book yet.")
+        close = difflib.get_close_matches(wanted, [u.id for u in units], n=3, cutoff=0.3)
+        hint = (
+            f"Units like it: {', '.join(close)}."
+            if close
+            else f"Units: {', '.join(u.id for u in units[:13])}."
+        )
+        raise NotFound("unit", unit_id, hint)
+
+    async def mark(self, user: User, course: Course, unit_id: str, completed: bool = True) -> UnitProgress:
+        """Mark a unit complete (or not): idempotent; completed_at is set once, or cleared."""
+        unit = await self.unit(course, unit_id)
+        await self._accounts.enroll(user.id, course.id)
+        async with self._store.transaction() as s:
+            await s.progress.save_unit(user.id, course.id, unit.id, self._clock(), completed=completed)
+            await self._restand(s, user.id, course)
+        return next(u for u in (await self.show(user, course)).units if u.unit_id == unit.id)
+
+    async def record_reading(
+        self, user: User, course: Course, chapter: str, completion_pct: int, seconds: int = 0
+    ) -> ChapterProgress:
+        validation.whole_number("completion", completion_pct, 0, 100)
+        validation.whole_number("reading time in seconds", seconds, 0, MAX_SECONDS)
+        units = await self.units(course)
+        containing = [u for u in units if chapter in u.chapters]
+        if not containing and not await self._is_chapter(course, chapter):
+            raise NotFound("chapter", chapter, "Use a chapter path from the table of contents.")
+        await self._accounts.enroll(user.id, course.id)
+        now = self._clock()
+        async with self._store.transaction() as s:
+            row = await s.progress.record_reading(user.id, course.id, chapter, completion_pct, seconds, now)
+            reading = {
+                r["chapter"]: r["completion_pct"] for r in await s.progress.reading(user.id, course.id)
+            }
+            for unit in containing:
+                pct = round(sum(reading.get(c, 0) for c in unit.chapters) / len(unit.chapters))
+                await s.progress.save_unit(
+                    user.id,
+                    course.id,
+                    unit.id,
+                    now,
+                    completion_pct=pct,
+                    completed=True if pct >= READ_AT else None,
+                    add_seconds=seconds if unit is containing[0] else 0,
+                )
+            await self._restand(s, user.id, course)
+        return ChapterProgress(
+            chapter=chapter,
+            completion_pct=row["completion_pct"],
+            time_spent_s=row["time_spent_s"],
+            read=row["completion_pct"] >= READ_AT,
+        )
+
+    async def show(self, user: User, course: Course) -> CourseProgress:
+        async with self._store.read() as s:
+            units = await s.progress.units(course.id)
+            rows = {r["unit_key"]: r for r in await s.progress.unit_rows(user.id, course.id)}
+            reading = await s.progress.reading(user.id, course.id)
+        progress = [_unit_progress(u, rows.get(u.id)) for u in units]
+        completion, quiz_average = _standing(progress)
+        return CourseProgress(
+            course=course.slug,
+            completion=completion,
+            quiz_average=quiz_average if any(p.best_quiz_score is not None for p in progress) else None,
+            units=progress,
+            chapters=[
+                ChapterProgress(
+                    chapter=r["chapter"],
+                    completion_pct=r["completion_pct"],
+                    time_spent_s=r["time_spent_s"],
+                    read=r["completion_pct"] >= READ_AT,
+                )
+                for r in reading
+            ],
+        )
+
+    async def read_chapters(self, user: User, course: Course) -> set[str]:
+        async with self._store.read() as s:
+            return {
+                r["chapter"]
+                for r in await s.progress.reading(user.id, course.id)
+                if r["completion_pct"] >= READ_AT
+            }
+
+    async def recompute_standings(self, course: Course) -> int:
+        """Every student's standing from scratch (after the units changed, or a bulk import)."""
+        async with self._store.read() as s:
+            units = await s.progress.units(course.id)
+            rows = await s.progress.all_unit_rows(course.id)
+        by_user: dict[str, dict[str, dict]] = {}
+        for row in rows:
+            by_user.setdefault(row["user_id"], {})[row["unit_key"]] = row
+        standings = []
+        for user_id, mine in by_user.items():
+            completion, quiz = _standing([_unit_progress(u, mine.get(u.id)) for u in units])
+            reached = max((r["updated_at"] for r in mine.values()), default=None)
+            standings.append((user_id, completion, quiz, reached))
+        async with self._store.transaction() as s:
+            await s.progress.set_standings(course.id, standings)
+        return len(standings)
+
+    async def restand(self, s: StoreSession, user_id: str, course: Course) -> None:
+        await self._restand(s, user_id, course)
+
+    async def _restand(self, s: StoreSession, user_id: str, course: Course) -> None:
+        units = await s.progress.units(course.id)
+        rows = {r["unit_key"]: r for r in await s.progress.unit_rows(user_id, course.id)}
+        completion, quiz_average = _standing([_unit_progress(u, rows.get(u.id)) for u in units])
+        await s.progress.set_standing(user_id, course.id, completion, quiz_average, self._clock())
+
+    async def _is_chapter(self, course: Course, chapter: str) -> bool:
+        async with self._store.read() as s:
+            document = await s.books.document_by_path(course.id, chapter)
+        return document is not None
+
+
+def _unit_progress(unit: Unit, row: dict | None) -> UnitProgress:
+    row = row or {}
+    return UnitProgress(
+        unit_id=unit.id,
+        title=unit.title,
+        completed=bool(row.get("completed", False)),
+        completed_at=row.get("completed_at"),
+        completion_pct=row.get("completion_pct", 0),
+        time_spent_s=row.get("time_spent_s", 0),
+        best_quiz_score=row.get("best_quiz_score"),
+        last_quiz_score=row.get("last_quiz_score"),
+    )
+
+
+def _standing(units: list[UnitProgress]) -> tuple[float, float]:
+    """Course completion (a completed unit counts fully) and the mean best quiz score."""
+    if not units:
+        return 0.0, 0.0
+    completion = sum(100 if u.completed else u.completion_pct for u in units) / len(units)
+    scores = [u.best_quiz_score for u in units if u.best_quiz_score is not None]
+    return round(completion, 2), round(sum(scores) / len(scores), 2) if scores else 0.0
