@@ -82,6 +82,7 @@ async def open_app(
             timeout=settings.llm_timeout,
         )
         tracking = Tracking(store, accounts, clock)
+        leaderboards = Leaderboards(store, clock)
         quizzes = Quizzes(store, tracking, library.reader, llm, clock)
         library.after_ingest.append(ProgressFromBook(store, quizzes, tracking))
         try:
@@ -102,10 +103,10 @@ async def open_app(
                 ),
                 explainer=Explainer(store, library.reader, accounts, llm, clock),
                 usage=Usage(store, clock),
-                maintenance=Maintenance(store, conversations, clock),
+                maintenance=Maintenance(store, conversations, leaderboards, clock),
                 tracking=tracking,
                 quizzes=quizzes,
-                leaderboards=Leaderboards(store, clock),
+                leaderboards=leaderboards,
                 reports=Reports(store, clock),
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
             )

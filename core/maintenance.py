@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from core.clock import Clock, utcnow
 from core.conversations import Conversations
+from core.progress.leaderboard import Leaderboards
 from core.store.session import Store
 
 AUDIT_KEPT = timedelta(days=90)
@@ -15,17 +16,24 @@ USAGE_KEPT = timedelta(days=365)
 
 
 class Maintenance:
-    def __init__(self, store: Store, conversations: Conversations, clock: Clock = utcnow):
+    def __init__(
+        self, store: Store, conversations: Conversations, leaderboards: Leaderboards, clock: Clock = utcnow
+    ):
         self._store = store
         self._conversations = conversations
+        self._leaderboards = leaderboards
         self._clock = clock
 
     async def run(self) -> dict[str, int]:
         now = self._clock()
         archived = await self._conversations.archive_old()
+        async with self._store.read() as s:
+            courses = await s.courses.list()
+        frozen = [week for course in courses if (week := await self._leaderboards.freeze_due(course))]
         async with self._store.transaction() as s:
             return {
                 "conversations_archived": archived,
+                "leaderboard_weeks_frozen": len(frozen),
                 "tokens_purged": await s.tokens.delete_expired(now - TOKENS_KEPT_AFTER_END),
                 "cache_entries_purged": await s.generated.purge_expired(now),
                 "audit_entries_purged": await s.audit.purge_before(now - AUDIT_KEPT),
