@@ -144,3 +144,21 @@ def test_default_database_lives_in_the_data_directory(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "fresh-home" / "studyhall.db").is_file()
+
+
+def test_course_settings(run) -> None:
+    assert run("course", "create", "cfg", "--name", "Cfg").returncode == 0
+    changed = run(
+        "course", "set", "cfg", "--quota", "5", "--answer-mode", "extractive", "--leaderboard-day", "4"
+    )
+    assert changed.returncode == 0, changed.stderr
+    course = json.loads(run("course", "list", "--json").stdout)[0]
+    assert (course["hourly_question_quota"], course["answer_mode"], course["leaderboard_day"]) == (
+        5,
+        "extractive",
+        4,
+    )
+    bad = run("course", "set", "cfg", "--leaderboard-day", "9")
+    assert bad.returncode == 1 and "from 0 to 6" in bad.stderr
+    nothing = run("course", "set", "cfg")
+    assert nothing.returncode == 1 and "at least one setting" in nothing.stderr
