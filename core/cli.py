@@ -9,10 +9,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from core.app import open_app
 from core.commands import answers, books, courses, database, doctor, progress, tokens, users
+from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
 from core.settings import Settings
 
@@ -34,17 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose)
     try:
-        settings = Settings()
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = f"STUDYHALL_{str(first['loc'][0]).upper()}: " if first["loc"] else ""
-        return _fail(f"bad configuration: {where}{first['msg'].removeprefix('Value error, ')}")
+        settings = load_settings()
+    except ValueError as err:
+        return _fail(str(err))
     try:
         return asyncio.run(_run(settings, args))
     except StudyhallError as err:

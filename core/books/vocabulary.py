@@ -8,6 +8,7 @@ do, and when no word of the book is a near spelling of it, so a typo does not ei
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from functools import lru_cache
@@ -19,6 +20,7 @@ from core.books.lexical import STOPWORDS, tokenize
 _WORD = re.compile(r"[a-z0-9][a-z0-9_\-.]*[a-z0-9]|[a-z0-9]")
 RARE_ZIPF = 3.0  # below this a word is rare in English (≈ once per million words)
 TYPO_RATIO = 0.85
+PREFIX_MIN = 5  # shorter words are too often the start of unrelated ones
 
 
 @lru_cache(maxsize=50_000)
@@ -40,6 +42,7 @@ class Vocabulary:
         self._words: set[str] | None = None
         self._stems: set[str] = set()
         self._by_shape: dict[tuple[str, int], list[str]] = {}
+        self._sorted: list[str] = []
 
     def set_document(self, document_id: str, text: str) -> None:
         self._by_document[document_id] = words_of(text)
@@ -58,7 +61,7 @@ class Vocabulary:
                 continue
             if not _rare(word):
                 continue
-            if any(stem in self._stems for stem in tokenize(word)) or self._near(word):
+            if any(stem in self._stems for stem in tokenize(word)) or self._prefix(word) or self._near(word):
                 continue
             out.append(word)
         return out
@@ -76,7 +79,15 @@ class Vocabulary:
             self._by_shape = {}
             for word in self._words:
                 self._by_shape.setdefault((word[0], len(word)), []).append(word)
+            self._sorted = sorted(self._words)
         return self._words
+
+    def _prefix(self, word: str) -> bool:
+        """A longer word of the book starts with it: "biped" is known from "bipedal"."""
+        if len(word) < PREFIX_MIN:
+            return False
+        at = bisect.bisect_left(self._sorted, word)
+        return at < len(self._sorted) and self._sorted[at].startswith(word)
 
     def _near(self, word: str) -> bool:
         candidates = [

@@ -1,0 +1,59 @@
+"""Streamable HTTP: stateless, JSON responses, at /mcp, every request carrying a bearer token."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from mcp.server import MCPServer
+from mcp.server.auth.settings import AuthSettings
+from starlette.applications import Starlette
+
+from core.app import App
+from mcp_server.identity import READ, BearerIdentity, CoreTokenVerifier
+from mcp_server.server import Runtime, build_server
+
+log = logging.getLogger(__name__)
+
+PATH = "/mcp"
+
+
+def base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def http_server(app: App, course_slug: str, host: str, port: int) -> MCPServer:
+    """The MCP server as a protected resource: tokens from `studyhall token create` or the bot's /token."""
+    url = base_url(host, port)
+    return build_server(
+        Runtime(app, course_slug, BearerIdentity()),
+        token_verifier=CoreTokenVerifier(app, resource=url + PATH),
+        auth=AuthSettings(
+            # Tokens are issued by Studyhall itself (CLI or bot), not by an OAuth server.
+            issuer_url=url,  # type: ignore[arg-type]
+            resource_server_url=url + PATH,  # type: ignore[arg-type]
+            required_scopes=[READ],
+            validate_token_resource=False,
+        ),
+    )
+
+
+def http_app(app: App, course_slug: str, host: str, port: int) -> Starlette:
+    server = http_server(app, course_slug, host, port)
+    return server.streamable_http_app(
+        streamable_http_path=PATH, stateless_http=True, json_response=True, host=host
+    )
+
+
+def uvicorn_server(app: App, course_slug: str, host: str, port: int) -> uvicorn.Server:
+    """A uvicorn server for the app; logs through the root logger (stderr), no access log."""
+    config = uvicorn.Config(
+        http_app(app, course_slug, host, port),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
+    return uvicorn.Server(config)

@@ -1,0 +1,449 @@
+"""The MCP server: the course book and the caller's progress as tools, resources and prompts.
+
+It translates; the core decides. Every tool asks `Identity` who is calling, calls a core service
+and maps the result to a pydantic model (so each tool has an output schema and structured content).
+Domain errors become `ToolError`s whose text the model reads and can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from mcp.server import MCPServer
+from mcp.server.auth.provider import TokenVerifier
+from mcp.server.auth.settings import AuthSettings
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
+from pydantic import Field
+
+from core.app import App
+from core.errors import InvalidInput, StudyhallError
+from core.models.accounts import Course
+from core.models.books import SearchFilters
+from core.models.conversations import Answer
+from mcp_server import models, paging
+from mcp_server.content import register_content
+from mcp_server.identity import WRITE, Caller, Identity
+
+log = logging.getLogger(__name__)
+
+MAX_HITS = 20
+SEARCH_DEPTH = 50  # the core returns at most this many sections for one query
+
+INSTRUCTIONS = """\
+Studyhall gives you the course textbook and the student's own progress.
+Use search_book to find where the book covers something (ranked sections with paths and anchors),
+read_section to read a section (paged Markdown; reading it records the student's progress),
+ask_book for a cited answer to a question, table_of_contents for the book's structure and unit ids,
+get_progress / mark_complete / leaderboard / recommend_next for the student's learning.
+Cite the book by chapter and section when you use it."""
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+
+
+@dataclass
+class Runtime:
+    """What the tools need: the wired core, the course this server serves, and who is calling."""
+
+    app: App
+    course_slug: str
+    identity: Identity
+
+    async def course(self) -> Course:
+        return await self.app.courses.get(self.course_slug)
+
+    async def caller(self) -> Caller:
+        return await self.identity.caller()
+
+    def uri(self, path: str, anchor: str = "") -> str:
+        base = f"book://{self.course_slug}/{quote(path, safe='/')}"
+        return f"{base}#{quote(anchor, safe='')}" if anchor else base
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """The core's errors, worded for the model: raised as ToolError so the text reaches it."""
+    try:
+        yield
+    except StudyhallError as err:
+        raise ToolError(str(err)) from err
+
+
+def build_server(
+    runtime: Runtime,
+    *,
+    token_verifier: TokenVerifier | None = None,
+    auth: AuthSettings | None = None,
+) -> MCPServer:
+    """An MCPServer over `runtime`. With a verifier and auth settings it requires bearer tokens (HTTP)."""
+    server = MCPServer(
+        name="studyhall",
+        title="Studyhall course book",
+        instructions=INSTRUCTIONS,
+        token_verifier=token_verifier,
+        auth=auth,
+    )
+    _register_tools(server, runtime)
+    register_content(server, runtime)
+    return server
+
+
+def _register_tools(server: MCPServer, rt: Runtime) -> None:
+    @server.tool(
+        title="Search the course book",
+        annotations=READ_ONLY,
+    )
+    async def search_book(
+        query: Annotated[
+            str, Field(description="What to look for: a question, a concept, or exact terms and identifiers.")
+        ],
+        module: Annotated[
+            str | None,
+            Field(
+                description="Only search this module: its folder, label or number (see table_of_contents)."
+            ),
+        ] = None,
+        limit: Annotated[int, Field(description="Hits per page, 1–20.", ge=1, le=MAX_HITS)] = 5,
+        cursor: Annotated[
+            str | None,
+            Field(description="next_cursor from a previous call with the same query, for more hits."),
+        ] = None,
+    ) -> Annotated[CallToolResult, models.SearchPage]:
+        """Find where the course book covers something. Hybrid search (meaning + keywords) over the book,
+        one hit per section, best first, each with a relevance score, chapter path, heading path,
+        anchor, the matching passage and a book:// link. Use it before answering from the book; read a
+        hit in full with read_section(path, anchor). Pages with next_cursor."""
+        with domain_errors():
+            await rt.caller()
+            course = await rt.course()
+            text = (query or "").strip()
+            if not text:
+                raise InvalidInput("query", "The query is empty: give a few words to look for.")
+            folder = await rt.app.library.reader.resolve_module(course, module) if module else None
+            about = json.dumps([text, folder, limit])
+            offset = paging.decode(cursor, "search", about)["o"] if cursor else 0
+            if not isinstance(offset, int) or offset < 0 or offset >= SEARCH_DEPTH:
+                raise InvalidInput("cursor", "This cursor is past the end; call again without a cursor.")
+            wanted = min(offset + limit + 1, SEARCH_DEPTH)
+            filters = SearchFilters(module=folder) if folder else None
+            result = await rt.app.library.search(course, text, limit=wanted, filters=filters)
+        found = result.hits[offset : offset + limit]
+        more = len(result.hits) > offset + limit
+        page = models.SearchPage(
+            query=text,
+            module=folder,
+            hits=[
+                models.Hit(
+                    uri=rt.uri(h.path, h.anchor),
+                    path=h.path,
+                    anchor=h.anchor,
+                    title=h.title,
+                    heading=h.heading,
+                    headings=h.headings,
+                    score=round(h.score, 4),
+                    text=paging.trim(h.text),
+                    highlight=paging.trim(h.highlight),
+                    module=h.module,
+                    week=h.week,
+                )
+                for h in found
+            ],
+            next_cursor=paging.encode("search", about, o=offset + limit) if more else None,
+            lexical_only=result.lexical_only,
+            ms=round(result.ms, 1),
+        )
+        links = [
+            ResourceLink(
+                type="resource_link",
+                uri=hit.uri,
+                name=f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path,
+                title=" › ".join(hit.headings) or hit.heading,
+                mime_type="text/markdown",
+            )
+            for hit in page.hits
+        ]
+        return CallToolResult(
+            content=[TextContent(type="text", text=page.model_dump_json()), *links],
+            structured_content=page.model_dump(mode="json"),
+        )
+
+    @server.tool(
+        title="Read a section of the book",
+        # Not read-only: it records reading progress (which only ever rises, so repeating is harmless).
+        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+    )
+    async def read_section(
+        path: Annotated[str, Field(description="Chapter path, e.g. from search_book or table_of_contents.")],
+        anchor: Annotated[
+            str, Field(description="Section anchor inside the chapter; empty for the whole chapter.")
+        ] = "",
+        cursor: Annotated[
+            str | None, Field(description="next_cursor from a previous read_section of the same section.")
+        ] = None,
+    ) -> models.SectionPage:
+        """Read a section of the course book (with its subsections) as Markdown, one bounded page at a
+        time; follow next_cursor for the rest, and previous_anchor/next_anchor to move on. Reading
+        records the student's progress through the chapter (how far into it they have read)."""
+        with domain_errors():
+            caller = await rt.caller()
+            course = await rt.course()
+            clean_path, clean_anchor = path.strip().lstrip("/"), anchor.strip().lstrip("#")
+            if not clean_path:
+                raise InvalidInput("path", "Give a chapter path (see table_of_contents or search_book).")
+            about = json.dumps([clean_path, clean_anchor])
+            number = paging.decode(cursor, "read", about)["p"] if cursor else 0
+            view = await rt.app.library.reader.get_section(course, clean_path, clean_anchor)
+            pages = paging.split_pages(view.markdown)
+            if not isinstance(number, int) or not 0 <= number < len(pages):
+                raise InvalidInput("cursor", "This cursor is past the end; call again without a cursor.")
+            pct, note = None, None
+            if caller.can(WRITE):
+                pct = await _record_reading(rt, caller, course, view, pages, number)
+            else:
+                note = "Not recorded: this token lacks the progress:write scope."
+        return models.SectionPage(
+            uri=rt.uri(view.path, view.anchor),
+            path=view.path,
+            anchor=view.anchor,
+            title=view.title,
+            heading=view.heading,
+            headings=[str(h) for h in view.headings],
+            markdown=pages[number],
+            page=number + 1,
+            pages=len(pages),
+            next_cursor=paging.encode("read", about, p=number + 1) if number + 1 < len(pages) else None,
+            previous_anchor=view.previous_anchor,
+            next_anchor=view.next_anchor,
+            chapter_completion_pct=pct,
+            progress_note=note,
+        )
+
+    @server.tool(title="Table of contents", annotations=READ_ONLY)
+    async def table_of_contents() -> models.TableOfContents:
+        """The course book's structure: modules, their chapters (path, title, week, difficulty) and
+        sections (heading, anchor), plus the units a student can mark complete. Use the paths and
+        anchors with read_section, module names with search_book and unit ids with mark_complete."""
+        with domain_errors():
+            await rt.caller()
+            course = await rt.course()
+            toc = await rt.app.library.reader.table_of_contents(course)
+            units = await rt.app.tracking.units(course)
+        return models.TableOfContents(
+            course=course.slug,
+            modules=[
+                models.Module(
+                    module=m.module,
+                    label=m.label,
+                    chapters=[
+                        models.Chapter(
+                            path=c.path,
+                            uri=rt.uri(c.path),
+                            title=c.title,
+                            week=c.week,
+                            difficulty=c.difficulty,
+                            sections=[
+                                models.Section(heading=s.heading, anchor=s.anchor, level=s.level)
+                                for s in c.sections
+                            ],
+                        )
+                        for c in m.chapters
+                        if c.status == "ready"
+                    ],
+                )
+                for m in toc
+            ],
+            units=[
+                models.UnitInfo(id=u.id, title=u.title, kind=u.kind, chapters=[str(c) for c in u.chapters])
+                for u in units
+            ],
+        )
+
+    @server.tool(
+        title="Ask the book", annotations=ToolAnnotations(read_only_hint=False, open_world_hint=False)
+    )
+    async def ask_book(
+        question: Annotated[str, Field(description="The student's question, in their words.")],
+        ctx: Context,
+        module: Annotated[
+            str | None, Field(description="Only draw on this module (folder, label or number).")
+        ] = None,
+        selected_text: Annotated[
+            str | None, Field(description="A passage of the book the question is about, quoted exactly.")
+        ] = None,
+    ) -> models.BookAnswer:
+        """Answer a question from the course book: the core retrieves passages, decides whether the book
+        covers it, and writes a grounded answer with citations (chapter, section, quote). If the book
+        does not cover it, `covered` is false and `closest` names the nearest sections; do not invent
+        an answer then. Counts against the student's question quota and is kept in their history."""
+        with domain_errors():
+            caller = await rt.caller()
+            course = await rt.course()
+            await ctx.report_progress(0, 1, "Searching the book")
+            final: Answer | None = None
+            written = 0
+            async for item in rt.app.answers.stream(
+                course, caller.user, question, module=module, selected_text=selected_text, surface="mcp"
+            ):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    written += len(item)
+                    await ctx.report_progress(0.5, 1, f"Writing the answer ({written} characters)")
+            assert final is not None
+            await ctx.report_progress(1, 1, "Done")
+        return models.BookAnswer(
+            answer=final.text,
+            covered=final.covered,
+            citations=[
+                models.Citation(
+                    uri=rt.uri(c.path, c.anchor),
+                    path=c.path,
+                    anchor=c.anchor,
+                    heading=c.heading,
+                    headings=c.headings,
+                    quote=c.quote,
+                    score=c.score,
+                )
+                for c in final.citations
+            ],
+            closest=[
+                models.Nearest(uri=rt.uri(s.path, s.anchor), path=s.path, anchor=s.anchor, heading=s.heading)
+                for s in final.closest
+            ],
+            mode=final.mode,
+            notice=final.notice,
+            latency_ms=final.latency_ms,
+        )
+
+    @server.tool(title="My progress", annotations=READ_ONLY)
+    async def get_progress() -> models.Progress:
+        """The calling student's own progress in this course: overall completion, quiz average, each
+        unit (completed, percent, time, best quiz score) and each chapter read. Only ever the caller's."""
+        with domain_errors():
+            caller = await rt.caller()
+            course = await rt.course()
+            progress = await rt.app.tracking.show(caller.user, course)
+        return _progress(progress, caller)
+
+    @server.tool(
+        title="Mark a unit complete",
+        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+    )
+    async def mark_complete(
+        unit: Annotated[
+            str, Field(description="Unit id or title, e.g. 'week-3' or '3' (see table_of_contents units).")
+        ],
+        completed: Annotated[bool, Field(description="False to undo an earlier mark.")] = True,
+    ) -> models.MarkResult:
+        """Mark one of the course's units (a week or module) complete for the calling student, when they
+        say they have finished it; idempotent. Returns the unit's state and the new course completion."""
+        with domain_errors():
+            caller = await rt.caller()
+            caller.require(WRITE)
+            course = await rt.course()
+            if not unit.strip():
+                raise InvalidInput("unit", "Name a unit, e.g. 'week-1' (see table_of_contents).")
+            state = await rt.app.tracking.mark(caller.user, course, unit, completed=completed)
+            overall = await rt.app.tracking.show(caller.user, course)
+        return models.MarkResult(unit=_unit(state), course_completion=overall.completion)
+
+    @server.tool(title="Leaderboard", annotations=READ_ONLY)
+    async def leaderboard(
+        week: Annotated[
+            str | None,
+            Field(
+                description="A past week, as a date in it (2026-11-16) or ISO week (2026-W47); omit for live."
+            ),
+        ] = None,
+    ) -> models.Leaderboard:
+        """The course leaderboard (students who opted out are left out) and the caller's own standing."""
+        with domain_errors():
+            caller = await rt.caller()
+            course = await rt.course()
+            board = await rt.app.leaderboards.board(course, week=week, viewer_id=caller.user.id, limit=10)
+
+        def standing(row) -> models.Standing:
+            return models.Standing(
+                rank=row.rank,
+                display_name=row.display_name,
+                completion=row.completion,
+                quiz_average=row.quiz_average,
+                is_you=row.user_id == caller.user.id,
+            )
+
+        return models.Leaderboard(
+            course=board.course,
+            week_start=board.week_start,
+            rows=[standing(r) for r in board.rows],
+            you=standing(board.viewer) if board.viewer else None,
+            you_hidden=board.viewer_hidden,
+            students=board.students,
+        )
+
+    @server.tool(
+        title="What to read next", annotations=ToolAnnotations(read_only_hint=False, idempotent_hint=True)
+    )
+    async def recommend_next() -> models.Recommendations:
+        """Chapters the calling student should read next, from their profile (experience, hardware,
+        software), what they have read and the book's order, each with a one-sentence reason."""
+        with domain_errors():
+            caller = await rt.caller()
+            course = await rt.course()
+            picks = await rt.app.recommendations.next_for(caller.user, course)
+        return models.Recommendations(
+            suggestions=[
+                models.Suggestion(
+                    uri=rt.uri(r.path), path=r.path, title=r.title, score=r.score, reason=r.reason
+                )
+                for r in picks
+            ]
+        )
+
+
+async def _record_reading(
+    rt: Runtime, caller: Caller, course: Course, view, pages: list[str], number: int
+) -> int:
+    """Record how far into the chapter the caller has now read (the core keeps the furthest point)."""
+    chapter = view.markdown
+    start = 0
+    if view.anchor:
+        whole = await rt.app.library.reader.get_section(course, view.path, "")
+        chapter = whole.markdown
+        start = max(0, chapter.find(view.markdown))
+    last = number + 1 == len(pages)
+    end = start + (len(view.markdown) if last else sum(len(p) for p in pages[: number + 1]))
+    pct = min(100, round(100 * end / max(1, len(chapter))))
+    state = await rt.app.tracking.record_reading(caller.user, course, view.path, pct)
+    return state.completion_pct
+
+
+def _unit(u) -> models.UnitStatus:
+    return models.UnitStatus(
+        unit_id=u.unit_id,
+        title=u.title,
+        completed=u.completed,
+        completion_pct=u.completion_pct,
+        time_spent_s=u.time_spent_s,
+        best_quiz_score=u.best_quiz_score,
+    )
+
+
+def _progress(progress, caller: Caller) -> models.Progress:
+    return models.Progress(
+        course=progress.course,
+        student=caller.user.display_name,
+        completion=progress.completion,
+        quiz_average=progress.quiz_average,
+        units=[_unit(u) for u in progress.units],
+        chapters=[
+            models.ChapterStatus(chapter=c.chapter, completion_pct=c.completion_pct, read=c.read)
+            for c in progress.chapters
+        ],
+    )
