@@ -88,7 +88,8 @@ def _report_warm(task: asyncio.Task) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"studyhall-mcp: error: {message}", file=sys.stderr)
+    # stdout is the protocol: the one line for the person goes to stderr
+    sys.stderr.write(f"studyhall-mcp: error: {message}\n")
     return 1
 
 

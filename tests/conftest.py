@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from core.app import App, open_app
+from core.books.embeddings import load_embedder
+from core.books.library import EMBED_MAX_TOKENS
 from core.settings import Settings
 from core.store import Database, database_for
 from core.store.migrations import migrate
 from tests import databases
+from tests.shared import MODEL_DIR
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -87,6 +90,16 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture(scope="session")
+def library_embedder():
+    """The local embedding model as the library loads it (skips when the model folder is absent)."""
+    if not MODEL_DIR.is_dir():
+        pytest.skip(f"{MODEL_DIR} is absent")
+    loaded = load_embedder(None, MODEL_DIR, None, max_tokens=EMBED_MAX_TOKENS)
+    assert loaded.available, loaded.reason
+    return loaded
 
 
 @pytest.fixture

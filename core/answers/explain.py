@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from core import validation
 from core.accounts import Accounts
-from core.answers.llm import GroundedLlm, LlmUnavailable
+from core.answers.generate import complete_text
+from core.answers.llm import GroundedLlm
 from core.books.reading import BookReader
 from core.clock import Clock, utcnow
-from core.errors import LlmRequired, StudyhallError
 from core.models.accounts import Course, User
 from core.store.session import Store
 
@@ -144,14 +144,9 @@ class Explainer:
             row = await s.generated.get(course.id, kind, key)
         if row and row["source_hash"] == source_hash and not _expired(row["expires_at"], now):
             return GeneratedText(text=row["content"], path=path, anchor=anchor, cached=True, model=None)
-        if self._llm is None or not self._llm.available:
-            raise LlmRequired("Explaining or translating a section")
-        try:
-            text, tokens_in, tokens_out = await self._llm.complete(system, prompt)
-        except LlmUnavailable as err:
-            raise StudyhallError(
-                f"The AI model is unavailable right now ({err.reason}); try again later."
-            ) from err
+        text, tokens_in, tokens_out = await complete_text(
+            self._llm, "Explaining or translating a section", system, prompt
+        )
         async with self._store.transaction() as s:
             await s.generated.put(
                 course.id,

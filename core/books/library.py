@@ -90,8 +90,8 @@ class Library:
 
     async def ingest(self, course: Course, root: Path, progress: Progress | None = None) -> IngestReport:
         ingestor, _, _ = await self._parts()
-        report = await ingestor.ingest(course, root, progress)
         folder = await asyncio.to_thread(lambda: root.expanduser().resolve())
+        report = await ingestor.ingest(course, folder, progress)
         for hook in self.after_ingest:
             await hook(course, folder, report)
         return report

@@ -9,10 +9,11 @@ import hashlib
 import json
 from typing import Any
 
-from core.answers.llm import GroundedLlm, LlmUnavailable
+from core.answers.generate import complete_text, require_llm
+from core.answers.llm import GroundedLlm
 from core.books.reading import BookReader
 from core.clock import Clock, utcnow
-from core.errors import LlmRequired, NotFound, StudyhallError
+from core.errors import NotFound
 from core.models.accounts import Course, User
 from core.progress.quiz_files import Quiz, QuizQuestion, grade, quiz_to_student
 from core.progress.quiz_generation import generation_prompt, parse_generated_quiz
@@ -21,6 +22,7 @@ from core.store.session import Store
 
 GENERATED_QUESTIONS = 5
 PASSAGES_PER_CHAPTER = 6
+GENERATING = "Generating a quiz"
 
 
 class Quizzes:
@@ -71,8 +73,7 @@ class Quizzes:
     async def generate(self, course: Course, unit_id: str) -> Quiz:
         """Write a quiz for the unit with the LLM (cached per unit and chapter content)."""
         unit = await self._tracking.unit(course, unit_id)
-        if self._llm is None or not self._llm.available:
-            raise LlmRequired("Generating a quiz")
+        require_llm(self._llm, GENERATING)  # before the cache: without a key, nothing is generated
         source_hash = await self._unit_hash(course, unit.chapters)
         async with self._store.read() as s:
             for item in await s.progress.quizzes(course.id, unit.id):
@@ -83,12 +84,7 @@ class Quizzes:
             for anchor, text in (await self._reader.passages(course, chapter))[:PASSAGES_PER_CHAPTER]:
                 passages.append((f"{chapter}#{anchor}" if anchor else chapter, text))
         system, prompt = generation_prompt(unit.title, passages, GENERATED_QUESTIONS)
-        try:
-            text, _, _ = await self._llm.complete(system, prompt)
-        except LlmUnavailable as err:
-            raise StudyhallError(
-                f"The AI model is unavailable right now ({err.reason}); try again later."
-            ) from err
+        text, _, _ = await complete_text(self._llm, GENERATING, system, prompt)
         quiz = parse_generated_quiz(unit.id, text, {ref for ref, _ in passages})
         async with self._store.transaction() as s:
             await s.progress.save_generated_quiz(

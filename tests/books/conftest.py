@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from core.books.embeddings import FastEmbedEmbedder, load_embedder
-from core.books.library import EMBED_MAX_TOKENS
 from tests.shared import MODEL_DIR
 
 
@@ -21,9 +20,3 @@ def _load(**options) -> FastEmbedEmbedder:
 def embedder() -> FastEmbedEmbedder:
     """The model as FastEmbed gives it (inputs cut at its trained length)."""
     return _load()
-
-
-@pytest.fixture(scope="session")
-def library_embedder() -> FastEmbedEmbedder:
-    """The model as the library loads it."""
-    return _load(max_tokens=EMBED_MAX_TOKENS)

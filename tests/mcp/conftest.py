@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import pytest
 
 from core.app import App
-from core.books.embeddings import LexicalOnlyEmbedder
-from core.books.layout import SAMPLE_BOOK_ROOT
-from core.books.library import Library
 from core.models.accounts import Course
 from mcp_server.identity import LocalIdentity
 from mcp_server.server import Runtime, build_server
+from tests.sample_app import sample_book_app
 
 
 @pytest.fixture
 async def book_app(app: App, clock) -> AsyncIterator[App]:
-    # The tools translate; the model is not needed to test them (tests/mcp/test_stdio.py uses it).
-    library = Library(app.settings, app.store, clock, embedder=LexicalOnlyEmbedder("not needed here"))
-    library.after_ingest = app.library.after_ingest
-    course = await app.courses.create("sample", "Sample Book")
-    report = await library.ingest(course, SAMPLE_BOOK_ROOT)
-    assert not report.failed, report.failed
-    wired = replace(app, library=library)
-    wired.answers = app.answers.using(llm=None, library=library)
-    try:
+    async with sample_book_app(app, clock) as wired:
         yield wired
-    finally:
-        await library.close()
 
 
 @pytest.fixture

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import pytest
 
 from core.app import App
-from core.books.embeddings import LexicalOnlyEmbedder
-from core.books.layout import SAMPLE_BOOK_ROOT
-from core.books.library import Library
 from core.models.accounts import Course
+from tests.sample_app import sample_book_app
 
 
 @pytest.fixture
 async def book_app(app: App, clock) -> AsyncIterator[App]:
-    # Progress needs the book's structure, not embeddings: skip the model to keep tests quick.
-    library = Library(app.settings, app.store, clock, embedder=LexicalOnlyEmbedder("not needed here"))
-    library.after_ingest = app.library.after_ingest
-    course = await app.courses.create("sample", "Sample Book")
-    report = await library.ingest(course, SAMPLE_BOOK_ROOT)
-    assert not report.failed, report.failed
-    try:
-        yield replace(app, library=library)
-    finally:
-        await library.close()
+    async with sample_book_app(app, clock) as wired:
+        yield wired
 
 
 @pytest.fixture
