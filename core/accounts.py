@@ -35,6 +35,9 @@ _PROFILE_CHECKS = {
 }
 
 
+ACTIVE_TOUCH = timedelta(minutes=5)
+
+
 class Accounts:
     def __init__(self, store: Store, clock: Clock = utcnow):
         self._store = store
@@ -142,9 +145,36 @@ class Accounts:
         assert enrollment is not None
         return enrollment
 
+    async def enter_course(self, user_id: str, course_id: str) -> Enrollment:
+        """A user acting in a course: enrolled as a student on first use, and remembered as their
+        latest course (written at most every few minutes, so a busy student costs few writes)."""
+        now = self._clock()
+        async with self._store.read() as s:
+            enrollment = await s.enrollments.get(user_id, course_id)
+        if enrollment and enrollment.last_active_at and now - enrollment.last_active_at < ACTIVE_TOUCH:
+            return enrollment
+        async with self._store.transaction() as s:
+            if enrollment is None:
+                profile = await s.users.get_profile(user_id)
+                visible = profile.leaderboard_visible if profile else True
+                await s.enrollments.insert_if_absent(user_id, course_id, "student", visible, now)
+            await s.enrollments.touch(user_id, course_id, now)
+            enrollment = await s.enrollments.get(user_id, course_id)
+        assert enrollment is not None
+        return enrollment
+
+    async def latest_enrollment(self, user_id: str) -> Enrollment | None:
+        """The enrollment the user used last, if any."""
+        async with self._store.read() as s:
+            return await s.enrollments.last_active(user_id)
+
     async def enrollment(self, user_id: str, course_id: str) -> Enrollment | None:
         async with self._store.read() as s:
             return await s.enrollments.get(user_id, course_id)
+
+    async def instructors(self, course_id: str) -> list[Enrollment]:
+        async with self._store.read() as s:
+            return await s.enrollments.for_course(course_id, "instructor")
 
     async def enrollments(self, user_id: str) -> list[Enrollment]:
         async with self._store.read() as s:

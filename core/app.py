@@ -25,6 +25,7 @@ from core.progress.reports import Reports
 from core.progress.tracking import Tracking
 from core.quotas import Quotas
 from core.settings import Settings
+from core.staff import Staff
 from core.store import Database, database_for
 from core.store.migrations import migrate
 from core.store.session import Store
@@ -41,6 +42,7 @@ class App:
     db: Database
     store: Store
     courses: Courses
+    staff: Staff
     accounts: Accounts
     tokens: Tokens
     privacy: Privacy
@@ -73,6 +75,7 @@ async def open_app(
         store = Store(db)
         library = Library(settings, store, clock)
         accounts = Accounts(store, clock)
+        courses = Courses(store, clock)
         conversations = Conversations(store, clock)
         quotas = Quotas(store, clock)
         llm = GroundedLlm(
@@ -91,7 +94,8 @@ async def open_app(
                 clock=clock,
                 db=db,
                 store=store,
-                courses=Courses(store, clock),
+                courses=courses,
+                staff=Staff(courses, accounts),
                 accounts=accounts,
                 tokens=Tokens(store, clock),
                 privacy=Privacy(store, clock),

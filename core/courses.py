@@ -7,7 +7,7 @@ from typing import Any
 from core import validation
 from core.clock import Clock, utcnow
 from core.errors import AlreadyExists, NotFound
-from core.models.accounts import Course
+from core.models.accounts import Course, GuildBinding
 from core.store.session import Store
 
 ANSWER_STYLES = ("concise", "balanced", "detailed")
@@ -81,6 +81,32 @@ class Courses:
             )
         return course
 
+    async def binding(self, guild_id: str) -> GuildBinding:
+        async with self._store.read() as s:
+            found = await s.courses.binding(guild_id)
+        if found is None:
+            raise NotFound(
+                "course for this server", guild_id, "An instructor can bind one with /course setup."
+            )
+        return found
+
+    async def set_leaderboard_channel(self, guild_id: str, channel_id: str | None) -> GuildBinding:
+        """Where this guild's weekly leaderboard is posted (None stops the weekly post)."""
+        channel = None if channel_id is None else validation.discord_id(channel_id)
+        async with self._store.transaction() as s:
+            if not await s.courses.set_leaderboard_channel(guild_id, channel):
+                raise NotFound(
+                    "course for this server", guild_id, "An instructor can bind one with /course setup."
+                )
+            found = await s.courses.binding(guild_id)
+        assert found is not None
+        return found
+
+    async def claim_weekly_post(self, guild_id: str, week: str) -> bool:
+        """True once per guild and week: whoever gets True posts that week's board."""
+        async with self._store.transaction() as s:
+            return await s.courses.claim_weekly_post(guild_id, week)
+
     async def guild_ids(self, slug: str) -> list[str]:
         course = await self.get(slug)
         async with self._store.read() as s:
@@ -99,6 +125,8 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
         "leaderboard_day": lambda v: validation.whole_number(
             "leaderboard day (0 = Monday … 6 = Sunday)", v, 0, 6
         ),
+        "book_url": lambda v: None if v in (None, "") else validation.web_address("book URL", v),
+        "book_path": lambda v: None if v in (None, "") else validation.folder("book folder", v),
     }
     unknown = set(changes) - set(checks)
     if unknown:

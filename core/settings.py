@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     )
     llm_model: str = Field(default=DEFAULT_LLM_MODEL, description="The Anthropic model for answers.")
     llm_timeout: float = Field(default=30.0, gt=0, le=300, description="Seconds per LLM request.")
+    discord_token: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DISCORD_TOKEN", "STUDYHALL_DISCORD_TOKEN"),
+        description="The Discord bot's token (studyhall-bot).",
+    )
 
     @field_validator(
         "database_url",
@@ -57,6 +62,7 @@ class Settings(BaseSettings):
         "embedding_model_path",
         "qdrant_url",
         "qdrant_api_key",
+        "discord_token",
         mode="before",
     )
     @classmethod

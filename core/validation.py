@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from core.errors import InvalidInput
 
@@ -77,6 +79,22 @@ def text(field: str, value: str | None, *, max_chars: int = 255, min_chars: int 
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise InvalidInput(field, f"The {field} cannot contain control characters or line breaks.")
     return cleaned
+
+
+def web_address(field: str, value: str) -> str:
+    address = text(field, value, max_chars=500)
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in address:
+        raise InvalidInput(field, f"The {field} must be a web address starting with https:// or http://.")
+    return address
+
+
+def folder(field: str, value: str) -> str:
+    """An existing folder on this machine, as an absolute path."""
+    path = Path(text(field, value, max_chars=1000)).expanduser()
+    if not path.is_dir():
+        raise InvalidInput(field, f"The {field} {value!r} is not a folder on the machine running Studyhall.")
+    return str(path.resolve())
 
 
 def email(value: str) -> str:

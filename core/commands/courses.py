@@ -43,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the day each week's board is frozen: 0 = Monday … 6 = Sunday",
     )
     settings.add_argument("--welcome", dest="welcome_text", help="a welcome message for students")
+    settings.add_argument(
+        "--book-url", dest="book_url", help="where the book is published, so citations link to it ('' clears)"
+    )
+    settings.add_argument(
+        "--book-path", dest="book_path", help="the book's source folder, for /book ingest in Discord"
+    )
     settings.set_defaults(handler=set_course)
 
     listing = actions.add_parser("list", help="list courses")
@@ -65,6 +71,8 @@ async def set_course(app: App, args: argparse.Namespace) -> int:
         "llm_model",
         "leaderboard_day",
         "welcome_text",
+        "book_url",
+        "book_path",
     )
     changes = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
     if not changes:

@@ -46,6 +46,8 @@ class Course(Record):
     created_at: datetime
     updated_at: datetime
     leaderboard_day: int = 0  # 0 = Monday: the weekly board is frozen when this day begins (UTC)
+    book_url: str | None = None  # where the book is published: citations link there
+    book_path: str | None = None  # the book's source folder, re-ingested on an instructor's request
 
 
 class User(Record):
@@ -55,6 +57,16 @@ class User(Record):
     is_active: bool
     created_at: datetime
     updated_at: datetime
+
+
+class GuildBinding(Record):
+    """A Discord server bound to a course, and where its weekly leaderboard is posted."""
+
+    guild_id: str
+    course_id: str
+    bound_at: datetime
+    leaderboard_channel_id: str | None = None
+    last_posted_week: str | None = None
 
 
 class Identity(Record):
@@ -95,6 +107,7 @@ class Enrollment(Record):
     completion: float = 0.0  # course completion %, kept for the leaderboard
     quiz_average: float = 0.0
     reached_at: datetime | None = None  # when the standing last went up
+    last_active_at: datetime | None = None  # last use of this course (a DM goes to the latest)
 
 
 class ApiToken(Record):

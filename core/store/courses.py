@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.models.accounts import Course
+from core.models.accounts import Course, GuildBinding
 from core.store.database import Connection
 from core.store.ids import new_id
 
@@ -19,6 +19,8 @@ COURSE_SETTINGS = (
     "hourly_question_quota",
     "is_active",
     "leaderboard_day",
+    "book_url",
+    "book_path",
 )
 
 
@@ -87,3 +89,24 @@ class CoursesRepository:
             "SELECT guild_id FROM course_guilds WHERE course_id = $1 ORDER BY bound_at", course_id
         )
         return [r["guild_id"] for r in rows]
+
+    async def binding(self, guild_id: str) -> GuildBinding | None:
+        row = await self._conn.fetchrow("SELECT * FROM course_guilds WHERE guild_id = $1", guild_id)
+        return GuildBinding.model_validate(row) if row else None
+
+    async def set_leaderboard_channel(self, guild_id: str, channel_id: str | None) -> bool:
+        changed = await self._conn.execute(
+            "UPDATE course_guilds SET leaderboard_channel_id = $2 WHERE guild_id = $1", guild_id, channel_id
+        )
+        return changed == 1
+
+    async def claim_weekly_post(self, guild_id: str, week: str) -> bool:
+        """Mark `week` as posted in this guild; False when someone (another shard, a restart) already did."""
+        changed = await self._conn.execute(
+            "UPDATE course_guilds SET last_posted_week = $2"
+            " WHERE guild_id = $1 AND leaderboard_channel_id IS NOT NULL"
+            " AND (last_posted_week IS NULL OR last_posted_week < $2)",
+            guild_id,
+            week,
+        )
+        return changed == 1

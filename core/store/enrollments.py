@@ -64,6 +64,22 @@ class EnrollmentsRepository:
             course_id,
         )
 
+    async def touch(self, user_id: str, course_id: str, now: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE enrollments SET last_active_at = $3 WHERE user_id = $1 AND course_id = $2",
+            user_id,
+            course_id,
+            now,
+        )
+
+    async def last_active(self, user_id: str) -> Enrollment | None:
+        row = await self._conn.fetchrow(
+            "SELECT * FROM enrollments WHERE user_id = $1 AND last_active_at IS NOT NULL"
+            " ORDER BY last_active_at DESC LIMIT 1",
+            user_id,
+        )
+        return Enrollment.model_validate(row) if row else None
+
     async def for_user(self, user_id: str) -> list[Enrollment]:
         rows = await self._conn.fetch(
             "SELECT * FROM enrollments WHERE user_id = $1 ORDER BY joined_at", user_id

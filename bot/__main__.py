@@ -1,0 +1,119 @@
+"""`studyhall-bot`: run the Discord bot, or print / register its commands.
+
+studyhall-bot                      run (DISCORD_TOKEN), auto-sharded
+studyhall-bot --shards 4 [--shard-ids 0 1]   a fixed shard count, this process running some of them
+studyhall-bot --print-commands     every application command as JSON, exactly as registered
+studyhall-bot --sync [--guild ID]  register the commands globally (or in one server, instantly)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+import discord
+
+from bot.client import StudyhallBot, command_payloads
+from core.app import open_app
+from core.entry import configure_logging, load_settings
+from core.errors import StudyhallError
+from core.settings import Settings
+
+log = logging.getLogger("studyhall.bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="studyhall-bot", description="Studyhall's Discord bot.")
+    parser.add_argument(
+        "--print-commands", action="store_true", help="print every application command as JSON and exit"
+    )
+    parser.add_argument("--sync", action="store_true", help="register the commands with Discord and exit")
+    parser.add_argument("--guild", type=int, help="with --sync: register in this server only (instant)")
+    parser.add_argument("--shards", type=int, help="total shard count (default: Discord's recommendation)")
+    parser.add_argument(
+        "--shard-ids", type=int, nargs="+", help="with --shards: the shards this process runs"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (to stderr)")
+    return parser
+
+
+class _NoVoiceNotice(logging.Filter):
+    """The bot never joins voice: discord.py's notice about missing voice libraries is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
+    logging.getLogger("discord.client").addFilter(_NoVoiceNotice())
+    if args.guild is not None and not args.sync:
+        return _fail("--guild only goes with --sync")
+    if args.shard_ids and not args.shards:
+        return _fail("--shard-ids needs --shards (the total)")
+    if args.shards is not None and args.shards < 1:
+        return _fail("--shards must be at least 1")
+    if args.shard_ids and any(not 0 <= i < args.shards for i in args.shard_ids):
+        return _fail(f"--shard-ids must be between 0 and {args.shards - 1}")
+    if args.print_commands:
+        sys.stdout.write(json.dumps(asyncio.run(_commands()), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    try:
+        settings = load_settings()
+    except ValueError as err:
+        return _fail(str(err))
+    if not settings.discord_token:
+        return _fail("set DISCORD_TOKEN to the bot's token (Discord Developer Portal → Bot → Reset Token)")
+    try:
+        if args.sync:
+            asyncio.run(_sync(settings.discord_token, args.guild))
+        else:
+            asyncio.run(_run(settings, args))
+    except discord.LoginFailure:
+        return _fail("Discord refused the token: check DISCORD_TOKEN")
+    except discord.PrivilegedIntentsRequired as err:
+        return _fail(str(err))
+    except StudyhallError as err:
+        return _fail(str(err))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _commands() -> list[dict]:
+    bot = StudyhallBot(None)
+    await bot.setup_hook()
+    return command_payloads(bot.tree)
+
+
+async def _sync(token: str, guild: int | None) -> None:
+    bot = StudyhallBot(None)
+    async with bot:
+        await bot.login(token)
+        target = discord.Object(id=guild) if guild else None
+        if target is not None:
+            bot.tree.copy_global_to(guild=target)
+        synced = await bot.tree.sync(guild=target)
+        where = f"server {guild}" if guild else "all servers (global commands can take a while to appear)"
+        sys.stdout.write(f"Registered {len(synced)} command(s) in {where}.\n")
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> None:
+    async with open_app(settings) as app:  # migrates the database
+        bot = StudyhallBot(app, shard_count=args.shards, shard_ids=args.shard_ids)
+        async with bot:
+            await bot.start(settings.discord_token)
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"studyhall-bot: error: {message}\n")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

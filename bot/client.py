@@ -1,0 +1,56 @@
+"""The bot: discord.py's AutoShardedBot with Studyhall's cogs, one error handler and the core injected."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs import EXTENSIONS
+from bot.errors import report
+from bot.respond import NO_MENTIONS
+from core.app import App
+
+log = logging.getLogger(__name__)
+
+
+class StudyhallTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await report(interaction, error)
+
+
+def intents() -> discord.Intents:
+    """Only what slash commands need: no privileged intents (no message content, no members)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class StudyhallBot(commands.AutoShardedBot):
+    """`app` is the wired core; None only for printing or syncing the commands."""
+
+    def __init__(self, app: App | None, **options: Any):
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=StudyhallTree,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            **options,
+        )
+        self.app = app
+
+    async def setup_hook(self) -> None:
+        for name in EXTENSIONS:
+            await self.load_extension(name)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+
+
+def command_payloads(tree: app_commands.CommandTree) -> list[dict[str, Any]]:
+    """Every application command exactly as it is registered with Discord."""
+    return [command.to_dict(tree) for command in tree.get_commands()]

@@ -1,0 +1,69 @@
+"""Who is asking, and in which course: a Discord user becomes an account on first use, a server maps
+to its course, and a DM goes to the course the user used last (or they are asked to pick)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.errors import NeedsCourse
+from core.app import App
+from core.errors import NotFound
+from core.models.accounts import Course, Enrollment, User
+
+NO_COURSE_YET = (
+    "I don't know your course yet: use a Studyhall command in your class's Discord server first, "
+    "then you can use me in DMs too."
+)
+
+
+@dataclass(frozen=True)
+class Who:
+    user: User
+    course: Course
+    enrollment: Enrollment
+
+    @property
+    def is_staff(self) -> bool:
+        return self.enrollment.role in ("instructor", "ta")
+
+
+def app_of(interaction: discord.Interaction) -> App:
+    app = getattr(interaction.client, "app", None)
+    if app is None:
+        raise RuntimeError("the bot was started without the core")
+    return app
+
+
+async def account(interaction: discord.Interaction) -> User:
+    """The Studyhall account of the person interacting (created on first use)."""
+    person = interaction.user
+    name = (getattr(person, "global_name", None) or person.display_name or person.name or str(person.id))[
+        :255
+    ]
+    return await app_of(interaction).accounts.resolve("discord", str(person.id), name)
+
+
+async def course_of(interaction: discord.Interaction, user: User) -> Course:
+    app = app_of(interaction)
+    if interaction.guild_id is not None:
+        return await app.courses.for_guild(str(interaction.guild_id))
+    latest = await app.accounts.latest_enrollment(user.id)
+    if latest is not None:
+        return await app.courses.get_by_id(latest.course_id)
+    enrollments = await app.accounts.enrollments(user.id)
+    if len(enrollments) == 1:
+        return await app.courses.get_by_id(enrollments[0].course_id)
+    if not enrollments:
+        raise NotFound("course", "for you", NO_COURSE_YET)
+    courses = [await app.courses.get_by_id(e.course_id) for e in enrollments[:25]]
+    raise NeedsCourse([(c.id, c.name) for c in courses])
+
+
+async def who(interaction: discord.Interaction) -> Who:
+    """The account, course and enrollment behind an interaction; the user joins the course on first use."""
+    user = await account(interaction)
+    course = await course_of(interaction, user)
+    enrollment = await app_of(interaction).accounts.enter_course(user.id, course.id)
+    return Who(user, course, enrollment)

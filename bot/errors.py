@@ -1,0 +1,91 @@
+"""The one place errors become words. Mistakes get a sentence that says what to do; anything
+unexpected gets an apology while the traceback goes to the log."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from core.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    LlmRequired,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    StudyhallError,
+)
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry — something went wrong on our side. It has been logged; please try again in a moment."
+
+
+class NeedsCourse(StudyhallError):
+    """A DM from someone whose course can't be told: they are asked to pick one."""
+
+    def __init__(self, courses: list[tuple[str, str]]):
+        super().__init__("Which course is this for? Pick one below, then run the command again.")
+        self.courses = courses  # (course id, course name)
+
+
+def unwrap(error: BaseException) -> BaseException:
+    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        if isinstance(error, app_commands.TransformerError):
+            return error
+        error = error.original
+    return error
+
+
+def words(error: BaseException) -> str:
+    """What to tell the person whose interaction failed."""
+    error = unwrap(error)
+    if isinstance(error, RateLimited):
+        return f"⏳ {error}"
+    if isinstance(error, InvalidInput | NotFound):
+        return f"⚠️ {error}"
+    if isinstance(error, PermissionDenied | AuthenticationFailed):
+        return f"🔒 {error}"
+    if isinstance(error, LlmRequired):
+        return f"🔌 {error}"
+    if isinstance(error, StudyhallError):
+        return str(error)
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").replace("guild", "server") for p in error.missing_permissions)
+        return f"🔒 You need the {needed} permission for this."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works in a class server, not in DMs."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"⏳ Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.TransformerError):
+        return f"⚠️ {error.value!r} isn't a valid value for that option."
+    if isinstance(error, app_commands.CheckFailure):
+        return "🔒 You can't use this command here."
+    return APOLOGY
+
+
+def is_expected(error: BaseException) -> bool:
+    """A user's mistake or a known refusal, as opposed to a bug."""
+    error = unwrap(error)
+    return isinstance(error, StudyhallError | app_commands.AppCommandError)
+
+
+async def report(interaction: discord.Interaction, error: BaseException) -> None:
+    """Tell the user, privately; log a bug with its traceback, a mistake at debug."""
+    # Imported here: the picker view needs the bot, which needs this module.
+    from bot.respond import reply
+    from bot.views.course_picker import CoursePicker
+
+    original = unwrap(error)
+    if is_expected(original):
+        log.debug("interaction refused: %s", original)
+    else:
+        command = interaction.command.qualified_name if interaction.command else interaction.data
+        log.error("interaction failed (%s)", command, exc_info=original)
+    view = CoursePicker(original.courses) if isinstance(original, NeedsCourse) else None
+    try:
+        await reply(interaction, words(original), view=view, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error", exc_info=True)

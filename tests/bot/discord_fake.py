@@ -1,0 +1,263 @@
+"""Discord's HTTP side, played locally: the real discord.py HTTPClient talks to this session, which
+records every request and answers the way Discord does (see PLATFORM_NOTES.md)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+APP_ID = 900000000000000001
+BOT_USER = {
+    "id": str(APP_ID),
+    "username": "Studyhall",
+    "discriminator": "0",
+    "global_name": "Studyhall",
+    "avatar": None,
+    "bot": True,
+}
+API_PREFIX = "/api/v10"
+
+
+@dataclass
+class Call:
+    """One request the bot made: method, path (no API prefix), JSON body, uploaded files, our reply."""
+
+    method: str
+    path: str
+    json: Any
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    response: Any = None
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The message part of the body: the callback's `data`, else the body itself."""
+        if isinstance(self.json, dict) and "type" in self.json and "data" in self.json:
+            return self.json["data"] or {}
+        return self.json if isinstance(self.json, dict) else {}
+
+    @property
+    def kind(self) -> int | None:
+        """The interaction callback type (4 message, 5 deferred, 6/7 update, 8 autocomplete, 9 modal)."""
+        return self.json.get("type") if self.path.endswith("/callback") and self.json else None
+
+    @property
+    def content(self) -> str:
+        return self.body.get("content") or ""
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return self.body.get("embeds") or []
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool((self.body.get("flags") or 0) & 64)
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return self.body.get("components") or []
+
+    def custom_ids(self) -> list[str]:
+        found: list[str] = []
+
+        def walk(items: list[dict[str, Any]]) -> None:
+            for item in items:
+                if "custom_id" in item:
+                    found.append(item["custom_id"])
+                walk(item.get("components") or [])
+
+        walk(self.components)
+        return found
+
+    def text(self) -> str:
+        """Everything a person would read: content, embed titles, descriptions, fields, footers."""
+        parts = [self.content]
+        for e in self.embeds:
+            parts += [e.get("title") or "", e.get("description") or ""]
+            for f in e.get("fields") or []:
+                parts += [f.get("name") or "", f.get("value") or ""]
+            parts.append((e.get("footer") or {}).get("text") or "")
+        return "\n".join(p for p in parts if p)
+
+
+class _Response:
+    def __init__(self, status: int, body: Any):
+        self.status = status
+        self.reason = "OK" if status < 400 else "Error"
+        self._body = body
+        self.headers = {"content-type": "application/json"} if body is not None else {}
+
+    async def text(self, encoding: str | None = None) -> str:
+        return json.dumps(self._body) if self._body is not None else ""
+
+    async def __aenter__(self) -> _Response:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class FakeDiscord:
+    """An aiohttp-session stand-in: `request(method, url, **kwargs)` like aiohttp, recorded."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.closed = False
+        self.messages: dict[str, dict[str, Any]] = {}  # every message "sent", by id
+        self.originals: dict[str, str] = {}  # interaction token → its original response's message id
+        self.channels: dict[str, str] = {}  # interaction token → channel id
+        self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id → registered
+        self._ids = itertools.count(1_300_000_000_000_000_000)
+
+    def snowflake(self) -> str:
+        return str(next(self._ids))
+
+    # aiohttp.ClientSession's surface that discord.py uses
+    def request(self, method: str, url: str, **kwargs: Any) -> _Response:
+        path = urlsplit(url).path.removeprefix(API_PREFIX)
+        body, files = _decode(kwargs.get("data"))
+        call = Call(method, path, body, files)
+        status, reply = self._answer(call)
+        call.response = reply
+        self.calls.append(call)
+        return _Response(status, reply)
+
+    async def close(self) -> None:
+        self.closed = True
+
+    # what Discord answers
+    def _answer(self, call: Call) -> tuple[int, Any]:
+        parts = call.path.strip("/").split("/")
+        method = call.method
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return 200, self._callback(parts[1], parts[2], call)
+        if parts[0] == "webhooks" and len(parts) >= 3:
+            token = parts[2]
+            if len(parts) == 3 and method == "POST":  # a follow-up
+                if token in self.originals and self.messages[self.originals[token]].get("_loading"):
+                    # The first follow-up after a deferral fills in the "thinking…" message.
+                    return 200, self._edit(self.originals[token], call)
+                return 200, self._message(self.channels.get(token, "0"), call)
+            message_id = parts[4] if len(parts) >= 5 else ""
+            if message_id == "@original":
+                message_id = self.originals.get(token, "")
+            if message_id not in self.messages:
+                return 404, {"message": "Unknown Message", "code": 10008}
+            if method == "PATCH":
+                return 200, self._edit(message_id, call)
+            if method == "DELETE":
+                self.messages.pop(message_id, None)
+                return 204, None
+            return 200, self.messages[message_id]
+        if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            return 200, self._message(parts[1], call)
+        if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
+            where = parts[3] if len(parts) > 4 else "global"
+            registered = [
+                {**c, "id": self.snowflake(), "application_id": str(APP_ID), "version": self.snowflake()}
+                for c in call.json
+            ]
+            self.commands[where] = registered
+            return 200, registered
+        if parts == ["users", "@me"]:
+            return 200, BOT_USER
+        return 404, {"message": "404: Not Found", "code": 0}
+
+    def _callback(self, interaction_id: str, token: str, call: Call) -> dict[str, Any]:
+        kind = call.json["type"]
+        entry: dict[str, Any] = {"id": interaction_id, "type": 2}
+        resource: dict[str, Any] = {"type": kind}
+        channel = self.channels.get(token, "0")
+        if kind in (4, 5):  # a message, or "thinking…" to be filled in later
+            message = self._message(channel, call, loading=kind == 5)
+            self.originals[token] = message["id"]
+            entry |= {
+                "response_message_id": message["id"],
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool((call.body.get("flags") or 0) & 64),
+            }
+            resource["message"] = message
+        elif kind == 7 and token in self.originals:  # a component's message, replaced
+            resource["message"] = self._edit(self.originals[token], call)
+        return {"interaction": entry, "resource": resource}
+
+    def _message(self, channel_id: str, call: Call, *, loading: bool = False) -> dict[str, Any]:
+        body = call.body
+        message = {
+            "id": self.snowflake(),
+            "channel_id": channel_id,
+            "type": 0,
+            "content": body.get("content") or "",
+            "author": BOT_USER,
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "attachments": self._attachments(call),
+            "timestamp": "2026-11-02T09:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "pinned": False,
+            "flags": (body.get("flags") or 0) | (128 if loading else 0),
+            "application_id": str(APP_ID),
+            "webhook_id": str(APP_ID),
+            "_loading": loading,
+        }
+        self.messages[message["id"]] = message
+        return public(message)
+
+    def _edit(self, message_id: str, call: Call) -> dict[str, Any]:
+        message = self.messages[message_id]
+        body = call.body
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        if call.files or "attachments" in body:
+            message["attachments"] = self._attachments(call)
+        message["_loading"] = False
+        message["flags"] = (message.get("flags") or 0) & ~128
+        message["edited_timestamp"] = "2026-11-02T09:00:01+00:00"
+        return public(message)
+
+    def _attachments(self, call: Call) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": self.snowflake(),
+                "filename": name,
+                "size": len(data),
+                "url": f"https://cdn.example/{name}",
+                "proxy_url": f"https://cdn.example/{name}",
+            }
+            for name, data in call.files
+        ]
+
+    def expect(self, token: str, channel_id: str, message_id: str | None = None) -> None:
+        """An interaction is coming: its channel, and for a component the message it sits on."""
+        self.channels[token] = channel_id
+        if message_id is not None:
+            self.originals[token] = message_id
+
+
+def public(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in message.items() if not k.startswith("_")}
+
+
+def _decode(data: Any) -> tuple[Any, list[tuple[str, bytes]]]:
+    """A JSON string, or aiohttp FormData holding payload_json and files."""
+    if data is None:
+        return None, []
+    if isinstance(data, str | bytes):
+        return json.loads(data), []
+    body: Any = None
+    files: list[tuple[str, bytes]] = []
+    for options, _headers, value in data._fields:  # aiohttp keeps (options, headers, value)
+        name = options.get("name")
+        if name == "payload_json":
+            body = json.loads(value)
+        else:
+            raw = value.read() if hasattr(value, "read") else value
+            files.append((options.get("filename") or name, raw if isinstance(raw, bytes) else raw.encode()))
+    return body, files

@@ -1,0 +1,285 @@
+"""Drive the real bot: raw INTERACTION_CREATE payloads in, recorded Discord HTTP calls out.
+
+`BotHarness.send(payload)` hands the payload to discord.py's gateway handler
+(`parse_interaction_create`), waits for every task it started (command, view or modal callbacks)
+and returns the HTTP calls they made, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot.client import StudyhallBot
+from tests.bot.discord_fake import APP_ID, BOT_USER, Call, FakeDiscord, public
+
+GUILD_ID = "700000000000000001"
+CHANNEL_ID = "710000000000000001"
+DM_CHANNEL_ID = "720000000000000001"
+
+STUDENT_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    read_message_history=True,
+    use_application_commands=True,
+    embed_links=True,
+    attach_files=True,
+).value
+STAFF_PERMISSIONS = STUDENT_PERMISSIONS | discord.Permissions(manage_guild=True).value
+
+_OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
+# Tasks that carry an interaction's work: the command tree's, views', modals', event dispatch, ours.
+_WORK_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: ", "studyhall-")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    staff: bool = False
+
+    def user(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "username": self.name,
+            "discriminator": "0",
+            "global_name": self.name,
+            "avatar": None,
+        }
+
+
+STUDENT = Person("800000000000000001", "Ada")
+OTHER_STUDENT = Person("800000000000000002", "Grace")
+INSTRUCTOR = Person("800000000000000009", "Prof. Lin", staff=True)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel option's value."""
+
+    id: str
+    name: str = "announcements"
+
+
+class BotHarness:
+    def __init__(self, bot: StudyhallBot, discord_http: FakeDiscord):
+        self.bot = bot
+        self.http = discord_http
+        self._ids = itertools.count(1_100_000_000_000_000_000)
+
+    async def send(self, payload: dict[str, Any]) -> list[Call]:
+        """Deliver one interaction as the gateway would; the calls it made, once all its work is done."""
+        start = len(self.http.calls)
+        before = asyncio.all_tasks()
+        self.bot._connection.parse_interaction_create(payload)
+        await self.settle(before)
+        return self.http.calls[start:]
+
+    async def settle(self, before: set[asyncio.Task] | None = None) -> None:
+        """Wait for the interaction's tasks (and the tasks they start), not for views' timeouts."""
+        known = before or set()
+        me = asyncio.current_task()
+        while True:
+            pending = {
+                t
+                for t in asyncio.all_tasks()
+                if t is not me
+                and t not in known
+                and not t.done()
+                and t.get_name().startswith(_WORK_TASKS)
+                and not t.get_name().startswith("discord-ui-view-timeout")
+            }
+            if not pending:
+                return
+            await asyncio.wait(pending)
+
+    # payloads -----------------------------------------------------------------------------------
+
+    def _base(self, kind: int, person: Person, *, dm: bool = False, message_id: str | None = None) -> dict:
+        token = f"token-{next(self._ids)}"
+        channel = DM_CHANNEL_ID if dm else CHANNEL_ID
+        self.http.expect(token, channel, message_id)
+        payload: dict[str, Any] = {
+            "id": str(next(self._ids)),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "channel_id": channel,
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID} if not dm else {"1": person.id},
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "app_permissions": str(STAFF_PERMISSIONS),
+        }
+        if dm:
+            payload["user"] = person.user()
+            payload["channel"] = {"id": channel, "type": 1, "recipients": [person.user()]}
+            payload["context"] = 1
+        else:
+            payload["guild_id"] = GUILD_ID
+            payload["guild_locale"] = "en-US"
+            payload["context"] = 0
+            payload["channel"] = {
+                "id": channel,
+                "type": 0,
+                "guild_id": GUILD_ID,
+                "name": "general",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            }
+            payload["member"] = {
+                "user": person.user(),
+                "roles": [],
+                "joined_at": "2026-09-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "permissions": str(STAFF_PERMISSIONS if person.staff else STUDENT_PERMISSIONS),
+            }
+        return payload
+
+    def slash(
+        self,
+        name: str,
+        *,
+        sub: str | None = None,
+        group: str | None = None,
+        person: Person = STUDENT,
+        dm: bool = False,
+        focused: str | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """`/name [group] [sub] option:value …` (an autocomplete request when `focused` names an option)."""
+        payload = self._base(4 if focused else 2, person, dm=dm)
+        resolved: dict[str, Any] = {}
+        values = []
+        for key, value in options.items():
+            if value is None:
+                continue
+            if isinstance(value, Channel):
+                resolved.setdefault("channels", {})[value.id] = {
+                    "id": value.id,
+                    "type": 0,
+                    "name": value.name,
+                    "permissions": str(STAFF_PERMISSIONS),
+                }
+                values.append({"name": key, "type": 7, "value": value.id})
+                continue
+            option = {"name": key, "type": _OPTION_TYPES[type(value)], "value": value}
+            if key == focused:
+                option["focused"] = True
+            values.append(option)
+        if sub is not None:
+            values = [{"name": sub, "type": 1, "options": values}]
+        if group is not None:
+            values = [{"name": group, "type": 2, "options": values}]
+        data: dict[str, Any] = {"id": str(next(self._ids)), "name": name, "type": 1, "options": values}
+        if resolved:
+            data["resolved"] = resolved
+        payload["data"] = data
+        return payload
+
+    def message_command(
+        self, name: str, text: str, *, author: Person = OTHER_STUDENT, person: Person = STUDENT
+    ) -> dict[str, Any]:
+        """A message context-menu command on a message whose text is `text`."""
+        payload = self._base(2, person)
+        target = str(next(self._ids))
+        payload["data"] = {
+            "id": str(next(self._ids)),
+            "name": name,
+            "type": 3,
+            "target_id": target,
+            "resolved": {
+                "messages": {
+                    target: {
+                        "id": target,
+                        "channel_id": CHANNEL_ID,
+                        "author": author.user(),
+                        "content": text,
+                        "timestamp": "2026-11-02T08:00:00+00:00",
+                        "edited_timestamp": None,
+                        "tts": False,
+                        "mention_everyone": False,
+                        "mentions": [],
+                        "mention_roles": [],
+                        "attachments": [],
+                        "embeds": [],
+                        "pinned": False,
+                        "type": 0,
+                    }
+                }
+            },
+        }
+        return payload
+
+    def click(
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        *,
+        values: list[str] | None = None,
+        person: Person = STUDENT,
+        dm: bool = False,
+    ) -> dict[str, Any]:
+        """Press a button (or choose `values` in a select menu) on a message the bot sent."""
+        payload = self._base(3, person, dm=dm, message_id=message["id"])
+        payload["message"] = message
+        component = _find_component(message.get("components") or [], custom_id)
+        assert component is not None, f"no component {custom_id!r} on the message"
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component["type"]}
+        if values is not None:
+            data["values"] = values
+        payload["data"] = data
+        return payload
+
+    def submit(
+        self, custom_id: str, fields: dict[str, str], *, person: Person = STUDENT, dm: bool = False
+    ) -> dict[str, Any]:
+        """Submit a modal: text inputs by their custom ids."""
+        payload = self._base(5, person, dm=dm)
+        payload["data"] = {
+            "custom_id": custom_id,
+            "components": [
+                {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+                for key, value in fields.items()
+            ],
+        }
+        return payload
+
+    def message(self, call: Call) -> dict[str, Any]:
+        """The message a recorded call created or edited, as Discord holds it now."""
+        reply = call.response or {}
+        if "resource" in reply:
+            reply = reply["resource"].get("message") or {}
+        return public(self.http.messages[reply["id"]]) | {"author": BOT_USER}
+
+
+def _find_component(items: list[dict[str, Any]], custom_id: str) -> dict[str, Any] | None:
+    for item in items:
+        if item.get("custom_id") == custom_id:
+            return item
+        found = _find_component(item.get("components") or [], custom_id)
+        if found is not None:
+            return found
+    return None
+
+
+async def start_bot(app: Any) -> BotHarness:
+    """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
+    bot = StudyhallBot(app)
+    fake = FakeDiscord()
+    bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake
+    await bot._async_setup_hook()
+    bot.http._global_over = asyncio.Event()
+    bot.http._global_over.set()
+    bot._connection.user = discord.ClientUser(state=bot._connection, data=BOT_USER)
+    bot._connection.application_id = APP_ID
+    await bot.setup_hook()
+    return BotHarness(bot, fake)
