@@ -162,3 +162,19 @@ def test_course_settings(run) -> None:
     assert bad.returncode == 1 and "from 0 to 6" in bad.stderr
     nothing = run("course", "set", "cfg")
     assert nothing.returncode == 1 and "at least one setting" in nothing.stderr
+
+
+def test_book_address_folder_and_roles(run, tmp_path: Path) -> None:
+    assert run("course", "create", "cfg", "--name", "Cfg").returncode == 0
+    changed = run("course", "set", "cfg", "--book-url", "https://book.example/", "--book-path", str(tmp_path))
+    assert changed.returncode == 0, changed.stderr
+    course = json.loads(run("course", "list", "--json").stdout)[0]
+    assert (course["book_url"], course["book_path"]) == ("https://book.example/", str(tmp_path.resolve()))
+    bad = run("course", "set", "cfg", "--book-url", "book.example")
+    assert bad.returncode == 1 and "web address" in bad.stderr
+    made = run("user", "role", "--discord-id", DISCORD_ID, "--course", "cfg", "--role", "ta")
+    assert made.returncode == 0 and "now ta of 'cfg'" in made.stdout
+    data = json.loads(run("user", "export", "--discord-id", DISCORD_ID).stdout)
+    assert [e["role"] for e in data["enrollments"]] == ["ta"]
+    wrong = run("user", "role", "--discord-id", "not-an-id", "--course", "cfg", "--role", "ta")
+    assert wrong.returncode == 1

@@ -6,6 +6,8 @@ import argparse
 
 from core.app import App
 from core.commands.common import print_json, user_by_discord_id
+from core import validation
+from core.accounts import ROLES
 from core.errors import InvalidInput
 
 
@@ -32,6 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     settings.add_argument("--course", help="only this course (default: every course)")
     settings.set_defaults(handler=set_user)
+
+    role = actions.add_parser("role", help="make someone a course's instructor, TA or student")
+    role.add_argument("--discord-id", required=True)
+    role.add_argument("--course", required=True)
+    role.add_argument("--role", required=True, choices=ROLES)
+    role.set_defaults(handler=set_role)
 
 
 async def export_user(app: App, args: argparse.Namespace) -> int:
@@ -61,4 +69,14 @@ async def set_user(app: App, args: argparse.Namespace) -> int:
     await app.accounts.set_leaderboard_visibility(user.id, visible, surface="cli", course_id=course_id)
     where = f"course {args.course!r}" if args.course else "all courses"
     print(f"User {args.discord_id} is now {args.leaderboard} on leaderboards of {where}.")
+    return 0
+
+
+async def set_role(app: App, args: argparse.Namespace) -> int:
+    """Works before the person ever used Studyhall: their account is made now, named on first use."""
+    course = await app.courses.get(args.course)
+    discord_id = validation.discord_id(args.discord_id)
+    user = await app.accounts.resolve("discord", discord_id, f"Discord user {discord_id}")
+    await app.accounts.set_role(user.id, course.id, args.role, surface="cli")
+    print(f"User {discord_id} is now {args.role} of {course.slug!r}.")
     return 0

@@ -98,7 +98,15 @@ class BotHarness:
 
     # payloads -----------------------------------------------------------------------------------
 
-    def _base(self, kind: int, person: Person, *, dm: bool = False, message_id: str | None = None) -> dict:
+    def _base(
+        self,
+        kind: int,
+        person: Person,
+        *,
+        dm: bool = False,
+        message_id: str | None = None,
+        guild: str = GUILD_ID,
+    ) -> dict:
         token = f"token-{next(self._ids)}"
         channel = DM_CHANNEL_ID if dm else CHANNEL_ID
         self.http.expect(token, channel, message_id)
@@ -111,7 +119,7 @@ class BotHarness:
             "channel_id": channel,
             "locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": GUILD_ID} if not dm else {"1": person.id},
+            "authorizing_integration_owners": {"0": guild} if not dm else {"1": person.id},
             "attachment_size_limit": 8 * 1024 * 1024,
             "app_permissions": str(STAFF_PERMISSIONS),
         }
@@ -120,13 +128,13 @@ class BotHarness:
             payload["channel"] = {"id": channel, "type": 1, "recipients": [person.user()]}
             payload["context"] = 1
         else:
-            payload["guild_id"] = GUILD_ID
+            payload["guild_id"] = guild
             payload["guild_locale"] = "en-US"
             payload["context"] = 0
             payload["channel"] = {
                 "id": channel,
                 "type": 0,
-                "guild_id": GUILD_ID,
+                "guild_id": guild,
                 "name": "general",
                 "position": 0,
                 "permission_overwrites": [],
@@ -153,10 +161,11 @@ class BotHarness:
         person: Person = STUDENT,
         dm: bool = False,
         focused: str | None = None,
+        guild: str = GUILD_ID,
         **options: Any,
     ) -> dict[str, Any]:
         """`/name [group] [sub] option:value …` (an autocomplete request when `focused` names an option)."""
-        payload = self._base(4 if focused else 2, person, dm=dm)
+        payload = self._base(4 if focused else 2, person, dm=dm, guild=guild)
         resolved: dict[str, Any] = {}
         values = []
         for key, value in options.items():
