@@ -60,3 +60,35 @@ def split_section(value: str) -> tuple[str, str]:
     """ "path#anchor" (or a bare path) → (path, anchor)."""
     path, _, anchor = (value or "").strip().partition("#")
     return path.strip().lstrip("/"), anchor.strip()
+
+
+async def sections_of_chapter(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Sections of the chapter already chosen in the `chapter` option (value: the anchor); with no
+    chapter chosen yet, sections of every chapter (value: "path#anchor")."""
+    chosen, _ = split_section(str(getattr(interaction.namespace, "chapter", None) or ""))
+    chapter = next((c for c in await _chapters(interaction) if c.path == chosen), None)
+    if chapter is None:
+        return await sections(interaction, current)
+    found = [
+        app_commands.Choice(name=clip(("↳ " if s.level > 2 else "") + s.heading, CHOICE_NAME), value=s.anchor)
+        for s in chapter.sections
+        if s.anchor and len(s.anchor) <= CHOICE_NAME and _matches(current, s.heading, s.anchor)
+    ]
+    return found[:MAX_CHOICES]
+
+
+async def units(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The course's units (weeks or modules) matching what was typed; the value is the unit id."""
+    app = app_of(interaction)
+    try:
+        course = await course_of(interaction, await account(interaction))
+    except StudyhallError:
+        return []
+    found = [
+        app_commands.Choice(name=clip(u.title, CHOICE_NAME), value=u.id[:CHOICE_NAME])
+        for u in await app.tracking.units(course)
+        if _matches(current, u.id, u.title)
+    ]
+    return found[:MAX_CHOICES]

@@ -8,7 +8,7 @@ from typing import Any
 from core import validation
 from core.clock import Clock, utcnow
 from core.errors import InvalidInput, NotFound
-from core.models.conversations import Conversation, Feedback, Message
+from core.models.conversations import Citation, Conversation, Feedback, Message
 from core.store.session import Store, StoreSession
 
 TITLE_CHARS = 50
@@ -97,6 +97,23 @@ class Conversations:
             )
             await s.usage.record(course_id, user_id, now, usage)
         return conversation_id, message.id
+
+    async def conversation_of(self, user_id: str, message_id: str) -> str:
+        """The id of the user's own conversation holding a message, e.g. to follow up on an answer."""
+        async with self._store.read() as s:
+            found = await s.conversations.message_with_conversation(message_id)
+        if found is None or found[1].user_id != user_id:
+            raise NotFound("answer", message_id)
+        return found[1].id
+
+    async def sources(self, course_id: str, message_id: str) -> list[Citation]:
+        """The passages an answer cited: book text, so anyone in the course who sees the answer may
+        read them (the question and the conversation stay the asker's)."""
+        async with self._store.read() as s:
+            found = await s.conversations.message_with_conversation(message_id)
+        if found is None or found[1].course_id != course_id or found[0].role != "assistant":
+            raise NotFound("answer", message_id)
+        return found[0].citations
 
     async def feedback(
         self, user_id: str, message_id: str, rating: int, comment: str | None = None

@@ -1,11 +1,153 @@
-"""(to be written)"""
+"""/book ingest and /book status: instructors refresh the course's book and see what is stored."""
 
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import discord
+from discord import app_commands
 from discord.ext import commands
 
+from bot import respond
+from bot.context import app_of, who
+from bot.ingest_progress import ThrottledProgress
+from bot.limits import clip, fit_embed
+from bot.respond import NO_MENTIONS
+from core.books.ingest import IngestReport
+from core.books.status import BookStatus
+from core.errors import InvalidInput
 
-class Placeholder(commands.Cog):
-    pass
+log = logging.getLogger(__name__)
+
+STAFF_ONLY = discord.Permissions(manage_guild=True)
+NO_FOLDER = (
+    "This course has no book folder yet: set it with `/course config book_folder:…`, then run this again."
+)
+LISTED = 10  # file names shown per kind before "and N more"
+
+
+def _files(paths: list[str]) -> str:
+    shown = ", ".join(f"`{p}`" for p in paths[:LISTED])
+    return shown + (f" and {len(paths) - LISTED} more" if len(paths) > LISTED else "")
+
+
+def search_mode(model: str | None, reason: str | None = None) -> str:
+    if model:
+        return f"semantic + keyword (`{model}`)"
+    return "keyword-only" + (f" — {reason}" if reason else "")
+
+
+def ingest_embed(report: IngestReport) -> discord.Embed:
+    failed = bool(report.failed)
+    embed = discord.Embed(
+        title="📚 Book ingested" + (" with errors" if failed else ""),
+        colour=discord.Colour.orange() if failed else discord.Colour.green(),
+        description=(
+            f"**{len(report.added)}** added · **{len(report.changed)}** changed · "
+            f"**{len(report.unchanged)}** unchanged · **{len(report.removed)}** removed · "
+            f"**{len(report.failed)}** failed\n"
+            f"**{report.chunks}** passages stored, {report.embedded} embedded, "
+            f"{report.reused_vectors} reused · {report.seconds:.1f} s"
+        ),
+    )
+    model = None if report.lexical_only_reason else report.embedding_model
+    embed.add_field(name="Search", value=search_mode(model, report.lexical_only_reason), inline=False)
+    for name, paths in (("Added", report.added), ("Changed", report.changed), ("Removed", report.removed)):
+        if paths:
+            embed.add_field(name=name, value=_files(paths), inline=False)
+    for path, error in report.failed[:LISTED]:
+        embed.add_field(name=f"❌ {clip(path, 200)}", value=clip(error, 500), inline=False)
+    embed.set_footer(text=f"Book revision {report.revision}")
+    return fit_embed(embed)
+
+
+def status_embed(status: BookStatus, course_name: str) -> discord.Embed:
+    embed = discord.Embed(title=f"📚 The book of {clip(course_name, 200)}", colour=discord.Colour.blurple())
+    if not status.ingested:
+        embed.description = "Not ingested yet: set `/course config book_folder:…`, then run `/book ingest`."
+        return fit_embed(embed)
+    embed.description = (
+        f"**{status.ready}** of {status.documents} documents searchable · **{status.sections}** sections · "
+        f"**{status.chunks}** passages"
+    )
+    embed.add_field(name="Search", value=search_mode(status.embedding_model), inline=False)
+    embed.add_field(name="Last ingest", value=discord.utils.format_dt(status.ingested_at, "R"))
+    embed.add_field(name="Revision", value=str(status.revision))
+    if status.book_path:
+        embed.add_field(name="Folder", value=f"`{clip(status.book_path, 900)}`", inline=False)
+    if status.processing:
+        embed.add_field(
+            name="⚠️ Interrupted",
+            value=_files(status.processing) + " — run `/book ingest` again.",
+            inline=False,
+        )
+    for failed in status.failed[:LISTED]:
+        embed.add_field(name=f"❌ {clip(failed.path, 200)}", value=clip(failed.error, 500), inline=False)
+    return fit_embed(embed)
+
+
+class BookCog(commands.Cog, name="Book"):
+    book = app_commands.Group(
+        name="book",
+        description="Re-ingest the course's book and see its state (instructors)",
+        default_permissions=STAFF_ONLY,
+        guild_only=True,
+    )
+
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+        self._ingesting: set[str] = set()  # course ids with an ingest under way in this process
+        # Injected by tests: how often progress may be shown, and the clock that measures it.
+        self.progress_interval = 1.0
+        self.progress_clock = time.monotonic
+
+    @book.command(name="ingest")
+    async def ingest(self, interaction: discord.Interaction) -> None:
+        """Re-ingest the course's book folder, showing progress; unchanged files are skipped."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.staff.require(found.user, found.course)
+        course = found.course
+        if not course.book_path:
+            raise InvalidInput("book folder", NO_FOLDER)
+        if course.id in self._ingesting:
+            await respond.reply(
+                interaction,
+                "⏳ An ingest of this book is already running; wait for it to finish.",
+                ephemeral=True,
+            )
+            return
+        self._ingesting.add(course.id)
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+            async def show(text: str) -> None:
+                await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+
+            progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
+            try:
+                report = await app.library.ingest(course, Path(course.book_path), progress=progress)
+            except Exception:
+                await progress.finish()
+                await show("❌ The ingest stopped.")  # not left saying it is still running; why follows
+                raise
+            await progress.finish()
+        finally:
+            self._ingesting.discard(course.id)
+        log.info("book of %s ingested from Discord by %s", course.slug, found.user.id)
+        await respond.edit(interaction, None, embed=ingest_embed(report))
+
+    @book.command(name="status")
+    async def status(self, interaction: discord.Interaction) -> None:
+        """What the book holds: documents, sections, passages, failed files, search mode."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.staff.require(found.user, found.course)
+        status = await app.library.status(found.course)
+        await respond.reply(interaction, embed=status_embed(status, found.course.name), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Placeholder(), override=True)
+    await bot.add_cog(BookCog(bot))

@@ -1,11 +1,75 @@
-"""(to be written)"""
+"""/leaderboard [week] for everyone, and the loop that posts each week's board on its own."""
 
-from discord.ext import commands
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot import render_board, respond
+from bot.context import account, app_of, course_of, who
+from bot.limits import MAX_CHOICES
+from bot.weekly_board import post_due_boards
+from core.errors import StudyhallError
+
+log = logging.getLogger(__name__)
+
+POST_EVERY_MINUTES = 10
 
 
-class Placeholder(commands.Cog):
-    pass
+async def weeks(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Frozen weeks, newest first."""
+    app = app_of(interaction)
+    try:
+        course = await course_of(interaction, await account(interaction))
+    except StudyhallError:
+        return []
+    found = [w for w in await app.leaderboards.weeks(course) if current.strip() in w]
+    return [app_commands.Choice(name=f"week of {w}", value=w) for w in found[:MAX_CHOICES]]
+
+
+class LeaderboardCog(commands.Cog, name="Leaderboard"):
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        if getattr(self.bot, "app", None) is not None:
+            self.weekly.start()
+
+    async def cog_unload(self) -> None:
+        self.weekly.cancel()
+
+    @tasks.loop(minutes=POST_EVERY_MINUTES)
+    async def weekly(self) -> None:
+        posted = await post_due_boards(self.bot, [g.id for g in self.bot.guilds])
+        if posted:
+            log.info("posted %d weekly leaderboard(s)", posted)
+
+    @weekly.before_loop
+    async def _connected(self) -> None:
+        await self.bot.wait_until_ready()
+
+    @app_commands.command(name="leaderboard")
+    @app_commands.describe(week="A past week (its board as it was frozen); empty: this week so far")
+    @app_commands.autocomplete(week=weeks)
+    async def leaderboard(self, interaction: discord.Interaction, week: str | None = None) -> None:
+        """The class leaderboard, with a chart; your own rank is shown only to you."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        # Fetched before the (public) deferral: a bad week is then answered privately.
+        board = await app.leaderboards.board(found.course, week=week, viewer_id=found.user.id)
+        async with respond.working(interaction):
+            await respond.reply(
+                interaction,
+                embed=render_board.board_embed(board, found.course),
+                files=[await render_board.chart_file(board, found.course)],
+            )
+        note = render_board.standing_note(board)
+        if note:
+            await respond.reply(interaction, note, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Placeholder(), override=True)
+    await bot.add_cog(LeaderboardCog(bot))

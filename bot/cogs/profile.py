@@ -1,11 +1,48 @@
-"""(to be written)"""
+"""/profile show and /profile set: the student's level, tools, hardware and interests."""
 
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
 from discord.ext import commands
 
+from bot import respond
+from bot.context import account, app_of
+from bot.views.profile_editor import ITEMS, editor, intro, profile_embed
 
-class Placeholder(commands.Cog):
-    pass
+log = logging.getLogger(__name__)
+
+
+class ProfileCog(commands.Cog, name="Profile"):
+    profile = app_commands.Group(name="profile", description="Your level, tools and interests")
+
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ITEMS)
+
+    @profile.command(name="show")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """Show your profile (only you see it)."""
+        user = await account(interaction)
+        profile = await app_of(interaction).accounts.profile(user.id)
+        await respond.reply(interaction, embed=profile_embed(profile), ephemeral=True)
+
+    @profile.command(name="set")
+    async def set_(self, interaction: discord.Interaction) -> None:
+        """Set your level, languages, frameworks, hardware and interests."""
+        user = await account(interaction)
+        profile = await app_of(interaction).accounts.profile(user.id)
+        await respond.reply(
+            interaction, intro(0), embed=profile_embed(profile), view=editor(profile, 0), ephemeral=True
+        )
 
 
 async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Placeholder(), override=True)
+    await bot.add_cog(ProfileCog(bot))

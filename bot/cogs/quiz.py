@@ -1,11 +1,42 @@
-"""(to be written)"""
+"""/quiz: a unit's quiz, one question at a time, scored at the end with the explanations."""
 
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
 from discord.ext import commands
 
+from bot import respond
+from bot.autocomplete import units
+from bot.client import StudyhallBot
+from bot.context import app_of, who
+from bot.quiz_pages import QuizButton, start_page
 
-class Placeholder(commands.Cog):
-    pass
+log = logging.getLogger(__name__)
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Placeholder(), override=True)
+class QuizCog(commands.Cog, name="Quiz"):
+    def __init__(self, bot: StudyhallBot):
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(QuizButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(QuizButton)
+
+    @app_commands.command(name="quiz")
+    @app_commands.describe(unit="The week or module to be quizzed on (start typing)")
+    @app_commands.autocomplete(unit=units)
+    async def quiz(self, interaction: discord.Interaction, unit: str) -> None:
+        """Take a unit's quiz: one question at a time, your score and the explanations at the end."""
+        found = await who(interaction)
+        quiz = await app_of(interaction).quizzes.for_student(found.course, unit)
+        embed, view = start_page(quiz, interaction.user.id)
+        await respond.reply(interaction, embed=embed, view=view, ephemeral=True)
+
+
+async def setup(bot: StudyhallBot) -> None:
+    await bot.add_cog(QuizCog(bot))

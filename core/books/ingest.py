@@ -91,7 +91,8 @@ class BookIngestor:
         async with self._store.read() as s:
             stored = {d.path: d for d in await s.books.documents(course.id)}
             state = await s.books.state(course.id)
-        same_model = state is not None and state.embedding_model == model
+        # A keyword-only book is stored with model "" and ingested with None: the same thing.
+        same_model = state is not None and (state.embedding_model or None) == model
 
         parsed: list[tuple[int, BookDocument]] = []
         for position, file in enumerate(files):

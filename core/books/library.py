@@ -11,6 +11,7 @@ from core.books.embeddings import Embedder, load_embedder
 from core.books.ingest import BookIngestor, IngestReport, Progress
 from core.books.reading import BookReader
 from core.books.search import BookSearch, SearchResult, Tuning
+from core.books.status import BookStatus, book_status
 from core.books.sync import IndexSync, VectorIndex
 from core.clock import Clock, utcnow
 from core.models.accounts import Course
@@ -95,6 +96,10 @@ class Library:
         for hook in self.after_ingest:
             await hook(course, folder, report)
         return report
+
+    async def status(self, course: Course) -> BookStatus:
+        """The stored book: documents, sections, chunks, failed files, embedding model, last ingest."""
+        return await book_status(self._store, course)
 
     async def search(
         self,

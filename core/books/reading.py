@@ -6,12 +6,15 @@ import difflib
 import json
 from typing import Any
 
+from core.books.short_keys import chapter_key, section_key
 from core.errors import NotFound
 from core.models.accounts import Course
 from core.models.books import SectionView, StoredDocument, TocChapter, TocModule, TocSection
 from core.store.session import Store
 
 TOC_MAX_LEVEL = 3
+BOOK_CHANGED = "The book has changed since that page was opened: open the chapter again."
+NOT_INGESTED = "It has not been loaded yet. An instructor can load it with /book ingest."
 
 
 class BookReader:
@@ -21,6 +24,11 @@ class BookReader:
     async def documents(self, course: Course) -> list[StoredDocument]:
         async with self._store.read() as s:
             return await s.books.documents(course.id)
+
+    async def require_book(self, course: Course) -> None:
+        """Refuse, in words, to search or answer from a course whose book was never loaded."""
+        if not any(d.status == "ready" for d in await self.documents(course)):
+            raise NotFound("book", course.slug, NOT_INGESTED)
 
     async def get_section(self, course: Course, path: str, anchor: str = "") -> SectionView:
         """The section at `path#anchor` with its subsections; the whole chapter for no anchor."""
@@ -33,6 +41,36 @@ class BookReader:
                 raise NotFound("chapter", path, _suggest(path, paths, "Chapters like it"))
             sections = await s.books.sections(document.id)
         return _compose(document, sections, anchor)
+
+    async def find_by_keys(self, course: Course, chapter: str, section: str = "") -> tuple[str, str]:
+        """(path, anchor) from short keys (core.books.short_keys); a section that is gone gives the
+        whole chapter, a chapter that is gone is NotFound."""
+        async with self._store.read() as s:
+            documents = [d for d in await s.books.documents(course.id) if d.status == "ready"]
+            document = next((d for d in documents if chapter_key(d.path) == chapter), None)
+            if document is None:
+                raise NotFound("chapter", chapter, BOOK_CHANGED)
+            if not section:
+                return document.path, ""
+            anchors = [r["anchor"] for r in await s.books.sections(document.id) if r["anchor"]]
+        return document.path, next((a for a in anchors if section_key(a) == section), "")
+
+    async def adjacent_chapters(self, course: Course, path: str) -> tuple[str | None, str | None]:
+        """The chapters before and after `path` in reading order (None at either end)."""
+        paths = [d.path for d in await self.documents(course) if d.status == "ready"]
+        if path not in paths:
+            return None, None
+        at = paths.index(path)
+        return (paths[at - 1] if at > 0 else None), (paths[at + 1] if at + 1 < len(paths) else None)
+
+    async def percent_reached(self, course: Course, view: SectionView, chars_read: int) -> int:
+        """How far into its chapter (0–100) someone is who has read `chars_read` characters of `view`."""
+        chapter, start = view.markdown, 0
+        if view.anchor:
+            chapter = (await self.get_section(course, view.path, "")).markdown
+            start = max(0, chapter.find(view.markdown))
+        end = start + min(max(chars_read, 0), len(view.markdown))
+        return min(100, round(100 * end / max(1, len(chapter))))
 
     async def passages(self, course: Course, path: str) -> list[tuple[str, str]]:
         """(anchor, Markdown) of each section of a chapter that has text of its own."""

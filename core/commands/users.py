@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from core.app import App
-from core.commands.common import print_json, user_by_discord_id
 from core import validation
 from core.accounts import ROLES
+from core.app import App
+from core.commands.common import print_json, user_by_discord_id
 from core.errors import InvalidInput
 
 

@@ -73,6 +73,16 @@ class Leaderboards:
             )
         return key if saved else None
 
+    async def last_week(self, course: Course, *, limit: int = 10) -> Board | None:
+        """The frozen board of the week that just ended (frozen now if due); None when it has none,
+        as when nobody was enrolled yet. The weekly post shows this."""
+        await self.freeze_due(course)
+        key = (week_start(self._clock(), course.leaderboard_day) - timedelta(days=7)).isoformat()
+        async with self._store.read() as s:
+            if await s.leaderboards.snapshot(course.id, key) is None:
+                return None
+        return await self._frozen(course, key, None, limit)
+
     async def weeks(self, course: Course) -> list[str]:
         async with self._store.read() as s:
             return await s.leaderboards.weeks(course.id)

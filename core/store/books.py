@@ -220,6 +220,13 @@ class BooksRepository:
             course_id,
         )
 
+    async def section_count(self, course_id: str) -> int:
+        return await self._conn.fetchval(
+            "SELECT COUNT(*) FROM sections s JOIN documents d ON d.id = s.document_id"
+            " WHERE d.course_id = $1 AND d.status = 'ready'",
+            course_id,
+        )
+
     async def chunks_by_id(self, chunk_ids: Sequence[str]) -> list[Row]:
         rows: list[Row] = []
         for chunk_id in chunk_ids:

@@ -120,6 +120,14 @@ class ConversationsRepository:
         )
         return (row["user_id"], row["role"]) if row else None
 
+    async def message_with_conversation(self, message_id: str) -> tuple[Message, Conversation] | None:
+        """A message and the conversation it belongs to."""
+        message = await self._conn.fetchrow("SELECT * FROM messages WHERE id = $1", message_id)
+        if message is None:
+            return None
+        conversation = await self.get(message["conversation_id"])
+        return (Message.model_validate(message), conversation) if conversation else None
+
     # feedback
 
     async def save_feedback(

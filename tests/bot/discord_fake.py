@@ -155,8 +155,10 @@ class FakeDiscord:
             return 200, self._message(parts[1], call)
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             where = parts[3] if len(parts) > 4 else "global"
+            # Discord gives context-menu commands (which send no description) an empty one.
             registered = [
-                {**c, "id": self.snowflake(), "application_id": str(APP_ID), "version": self.snowflake()}
+                {"description": "", **c, "id": self.snowflake(), "application_id": str(APP_ID)}
+                | {"version": self.snowflake()}
                 for c in call.json
             ]
             self.commands[where] = registered

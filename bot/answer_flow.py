@@ -1,0 +1,123 @@
+"""Asking the book from an interaction: defer, stream the core's answer (showing an AI answer as it is
+written, at most one edit a second), then deliver it whole over as many messages as it needs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import discord
+from discord.utils import MISSING
+
+from bot import respond
+from bot.answer_render import answer_embeds, in_messages, progress
+from bot.context import app_of, who
+from core.models.conversations import Answer
+
+log = logging.getLogger(__name__)
+
+ViewFor = Callable[[Answer], discord.ui.View | None]
+
+
+@dataclass
+class Pace:
+    """How often a streaming answer may edit its message (Discord rate-limits edits); injectable so
+    tests can drive the clock."""
+
+    interval: float = 1.0
+    clock: Callable[[], float] = field(default=time.monotonic)
+
+
+DEFAULT_PACE = Pace()
+
+
+def pace_of(interaction: discord.Interaction) -> Pace:
+    cog = interaction.client.get_cog("Ask") if hasattr(interaction.client, "get_cog") else None
+    return getattr(cog, "pace", DEFAULT_PACE)
+
+
+def channel_ref(interaction: discord.Interaction) -> str:
+    """Where the question was asked, for the conversation's record."""
+    return f"discord:{interaction.guild_id or 'dm'}:{interaction.channel_id}"
+
+
+async def ask_and_answer(
+    interaction: discord.Interaction,
+    question: str,
+    *,
+    view_for: ViewFor,
+    module: str | None = None,
+    selected_text: str | None = None,
+    conversation_id: str | None = None,
+    private: bool = False,
+) -> Answer:
+    """The whole round trip for one question; errors propagate to the central handler."""
+    async with respond.working(interaction, ephemeral=private):
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.library.reader.require_book(found.course)
+        answer = await _streamed(
+            interaction,
+            app.answers.stream(
+                found.course,
+                found.user,
+                question,
+                module=module,
+                selected_text=selected_text,
+                conversation_id=conversation_id,
+                surface="discord",
+                channel_ref=channel_ref(interaction),
+            ),
+            pace_of(interaction),
+        )
+    # Delivered after `working` ends, so its "still working" note can't land on top of the answer.
+    await deliver(interaction, question, answer, found.course.book_url, view_for(answer), private=private)
+    return answer
+
+
+async def _streamed(interaction: discord.Interaction, items, pace: Pace) -> Answer:
+    written = ""
+    last_edit: float | None = None
+    answer: Answer | None = None
+    async for item in items:
+        if isinstance(item, Answer):
+            answer = item
+            continue
+        written += item
+        now = pace.clock()
+        if last_edit is None or now - last_edit >= pace.interval:
+            last_edit = now
+            await interaction.edit_original_response(
+                content=progress(written), allowed_mentions=respond.NO_MENTIONS
+            )
+    if answer is None:
+        raise RuntimeError("the answer stream ended without an answer")
+    return answer
+
+
+async def deliver(
+    interaction: discord.Interaction,
+    question: str,
+    answer: Answer,
+    book_url: str | None,
+    view: discord.ui.View | None,
+    *,
+    private: bool,
+) -> None:
+    """The first message replaces the pending reply; the rest follow; the buttons ride on the last."""
+    groups = in_messages(answer_embeds(question, answer, book_url))
+    for i, group in enumerate(groups):
+        last = i == len(groups) - 1
+        if i == 0:
+            await interaction.edit_original_response(
+                content=None, embeds=group, view=view if last else None, allowed_mentions=respond.NO_MENTIONS
+            )
+        else:
+            await interaction.followup.send(
+                embeds=group,
+                view=view if last and view is not None else MISSING,
+                ephemeral=private,
+                allowed_mentions=respond.NO_MENTIONS,
+            )

@@ -1,0 +1,168 @@
+"""The buttons under an answer: 👍 / 👎, Follow up, Sources. They are DynamicItems whose custom_id
+carries the core's id of the answer, so they keep working on old messages after the bot restarts."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot import respond
+from bot.answer_flow import ask_and_answer
+from bot.answer_render import sources_embed
+from bot.context import account, app_of, who
+from bot.errors import report
+from bot.views.base import Modal, View
+from core.answers.service import MAX_QUESTION_CHARS
+from core.errors import NotFound, PermissionDenied
+from core.models.conversations import Answer
+
+log = logging.getLogger(__name__)
+
+ANSWER_ID = r"(?P<answer>[0-9a-f-]{36})"
+NOT_YOURS_TO_RATE = "Only the person who asked can rate this answer."
+NOT_YOURS_TO_FOLLOW = (
+    "Only the person who asked can follow up on this answer; ask your own question with /ask."
+)
+THANKS = {1: "👍 Thanks — marked as helpful.", -1: "👎 Thanks — marked as not helpful."}
+
+
+async def _guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
+    """A dynamic item's errors bypass View.on_error: send them to the one handler ourselves."""
+    try:
+        await work()
+    except Exception as error:  # noqa: BLE001 — reported (and logged when a bug) by the handler
+        await report(interaction, error)
+
+
+class RateAnswer(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:rate:(?P<rating>up|down):" + ANSWER_ID
+):
+    def __init__(self, answer_id: str, rating: str):
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if rating == "up" else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"sh:ask:rate:{rating}:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+        self.rating = 1 if rating == "up" else -1
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> RateAnswer:
+        return cls(match["answer"], match["rating"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, lambda: self._rate(interaction))
+
+    async def _rate(self, interaction: discord.Interaction) -> None:
+        user = await account(interaction)
+        try:
+            await app_of(interaction).conversations.feedback(user.id, self.answer_id, self.rating)
+        except NotFound as missing:
+            raise PermissionDenied(NOT_YOURS_TO_RATE) from missing
+        other = "👎" if self.rating == 1 else "👍"
+        await respond.reply(
+            interaction, f"{THANKS[self.rating]} Press {other} to change your mind.", ephemeral=True
+        )
+
+
+class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:follow:" + ANSWER_ID):
+    def __init__(self, answer_id: str):
+        super().__init__(
+            discord.ui.Button(
+                label="Follow up",
+                emoji="💬",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"sh:ask:follow:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> FollowUp:
+        return cls(match["answer"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, lambda: self._open(interaction))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        user = await account(interaction)
+        try:
+            conversation_id = await app_of(interaction).conversations.conversation_of(user.id, self.answer_id)
+        except NotFound as missing:
+            raise PermissionDenied(NOT_YOURS_TO_FOLLOW) from missing
+        # A private answer's follow-up stays private.
+        private = bool(interaction.message and interaction.message.flags.ephemeral)
+        form = FollowUpForm(conversation_id, private, custom_id=f"sh:ask:follow-form:{self.answer_id}")
+        await interaction.response.send_modal(form)
+
+
+class FollowUpForm(Modal, title="Follow up"):
+    question = discord.ui.TextInput(
+        label="Your follow-up question",
+        style=discord.TextStyle.paragraph,
+        placeholder="e.g. Can you give an example?",
+        max_length=MAX_QUESTION_CHARS,
+        custom_id="question",
+    )
+
+    def __init__(self, conversation_id: str, private: bool, *, custom_id: str):
+        super().__init__(custom_id=custom_id, timeout=15 * 60)
+        self.conversation_id = conversation_id
+        self.private = private
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await ask_and_answer(
+            interaction,
+            self.question.value,
+            view_for=answer_view,
+            conversation_id=self.conversation_id,
+            private=self.private,
+        )
+
+
+class ShowSources(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:sources:" + ANSWER_ID):
+    def __init__(self, answer_id: str):
+        super().__init__(
+            discord.ui.Button(
+                label="Sources",
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"sh:ask:sources:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ShowSources:
+        return cls(match["answer"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, lambda: self._show(interaction))
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        found = await who(interaction)
+        citations = await app_of(interaction).conversations.sources(found.course.id, self.answer_id)
+        await respond.reply(
+            interaction, embed=sources_embed(citations, found.course.book_url), ephemeral=True
+        )
+
+
+DYNAMIC_ITEMS = (RateAnswer, FollowUp, ShowSources)
+
+
+def answer_view(answer: Answer) -> View | None:
+    """The buttons for an answer the core recorded (Sources only when it cites something)."""
+    if not answer.message_id:
+        return None
+    view = View(timeout=None)
+    view.add_item(RateAnswer(answer.message_id, "up"))
+    view.add_item(RateAnswer(answer.message_id, "down"))
+    view.add_item(FollowUp(answer.message_id))
+    if answer.citations:
+        view.add_item(ShowSources(answer.message_id))
+    return view
