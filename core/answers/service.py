@@ -17,6 +17,7 @@ from core.accounts import Accounts
 from core.answers import extractive
 from core.answers.coverage import CoverageModel
 from core.answers.llm import GroundedLlm, LlmUnavailable, Passage, Turn
+from core.answers.logistics import WHAT, logistics_kind
 from core.books.library import Library
 from core.conversations import Conversations
 from core.errors import InvalidInput
@@ -116,8 +117,11 @@ class Answers:
             course, query, limit=PASSAGES, filters=filters, selected_text=selected
         )
         hits = result.hits
-        covered = bool(hits)
-        if hits and not selected:
+        # How this class is run (its dates, rooms, deadlines…) is the instructor's to answer, never the
+        # book's, whatever passages it matches; judged on the student's own words, not the follow-up query.
+        logistics = logistics_kind(question)
+        covered = bool(hits) and logistics is None
+        if covered and not selected:
             signals = await self._library.signals(course, query, hits, filters)
             covered = self.coverage.covered(signals, lexical_only=result.lexical_only)
 
@@ -125,7 +129,7 @@ class Answers:
         model, tokens_in, tokens_out = None, 0, 0
         usage: list[tuple[str, int, str | None]] = [("question", 1, None)]
         if not covered:
-            text = _decline(hits)
+            text = _decline(hits, logistics)
             usage.append(("not_covered", 1, None))
         elif self.llm_available and course.answer_mode != "extractive":
             try:
@@ -212,10 +216,16 @@ def _clean_question(question: str) -> str:
     return text
 
 
-def _decline(hits: list[SearchHit]) -> str:
+def _decline(hits: list[SearchHit], logistics: str | None = None) -> str:
+    nearest = "; ".join(" › ".join(h.headings) for h in hits[:CLOSEST])
+    if logistics:
+        text = (
+            "That's a question for your instructor: the book is the same for every class that uses it, so it "
+            f"doesn't know this class's {WHAT[logistics]}. Check the course page or ask them."
+        )
+        return f"{text} The book's nearest sections, if they help: {nearest}." if hits else text
     if not hits:
         return "The book does not cover this: nothing in it matches your question."
-    nearest = "; ".join(" › ".join(h.headings) for h in hits[:CLOSEST])
     return f"The book does not seem to cover this, so I won't guess. The closest sections are: {nearest}."
 
 

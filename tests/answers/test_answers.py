@@ -45,6 +45,34 @@ async def test_the_book_says_when_it_does_not_cover_something(book_app: App, cou
     assert report.not_covered == 1 and [u.question for u in report.unanswered] == [OFF_TOPIC]
 
 
+async def test_class_logistics_are_sent_to_the_instructor(book_app: App, course, student) -> None:
+    question = "which room is the midterm in, and is it open book?"
+    answer = await book_app.answers.ask(course, student, question)
+    assert not answer.covered and not answer.citations and answer.mode == "extractive"
+    assert answer.text.startswith("That's a question for your instructor")
+    assert "exams and how they are run" in answer.text
+    assert answer.closest and "nearest sections" in answer.text  # the book's nearest, in case they help
+    _, messages = await book_app.conversations.get(student.id, answer.conversation_id)
+    assert messages[1].covered is False
+    report = await book_app.usage.report(course)
+    assert report.not_covered == 1 and [u.question for u in report.unanswered] == [question]
+
+
+async def test_logistics_are_judged_on_the_students_own_words(book_app: App, course, student) -> None:
+    first = await book_app.answers.ask(course, student, "what is the zero moment point?")
+    assert first.covered
+    # the follow-up is searched with the question before it, but asks for a deadline
+    due = await book_app.answers.ask(
+        course, student, "and when is the balance exercise due?", conversation_id=first.conversation_id
+    )
+    assert not due.covered and "deadlines" in due.text
+    # a logistics question earlier in the conversation does not taint a book question after it
+    back = await book_app.answers.ask(
+        course, student, "how is the support polygon used for balance?", conversation_id=first.conversation_id
+    )
+    assert back.covered and back.citations
+
+
 async def test_follow_ups_continue_only_your_own_conversation(book_app: App, course, student) -> None:
     first = await book_app.answers.ask(course, student, "what is the zero moment point?")
     second = await book_app.answers.ask(
