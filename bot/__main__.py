@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.client import StudyhallBot, command_payloads
-from core.app import open_app
+from core.app import App, open_app
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
 from core.settings import Settings
@@ -105,9 +105,25 @@ async def _sync(token: str, guild: int | None) -> None:
 
 async def _run(settings: Settings, args: argparse.Namespace) -> None:
     async with open_app(settings) as app:  # migrates the database
+        # Load the model and the bound courses' indexes in the background: the first /ask waits
+        # for them (it is deferred), connecting to Discord does not.
+        warming = asyncio.create_task(_warm(app), name="studyhall-warm")
         bot = StudyhallBot(app, shard_count=args.shards, shard_ids=args.shard_ids)
-        async with bot:
-            await bot.start(settings.discord_token)
+        try:
+            async with bot:
+                await bot.start(settings.discord_token)
+        finally:
+            warming.cancel()
+
+
+async def _warm(app: App) -> None:
+    for course in await app.courses.list():
+        if not await app.courses.guild_ids(course.slug):
+            continue
+        try:
+            await app.library.warm(course)
+        except Exception:  # a broken book must not stop the bot; /book status tells the instructor
+            log.exception("could not load the book of %r", course.slug)
 
 
 def _fail(message: str) -> int:

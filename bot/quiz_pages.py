@@ -16,8 +16,8 @@ import discord
 from bot import respond
 from bot.context import Who, app_of, who
 from bot.limits import EMBED_DESCRIPTION, EMBED_TITLE, LABEL, clip, fit_embed
-from bot.views.base import View
-from bot.views.personal import OWNER_PATTERN, owner_key, reported, require_owner
+from bot.views.base import View, reported
+from bot.views.personal import OWNER_PATTERN, owner_key, require_owner
 from core.books.short_keys import KEY_ALPHABET, UNIT_KEY_CHARS, unit_key
 from core.errors import NotFound
 from core.progress.quiz_files import Grade
@@ -111,8 +111,9 @@ class QuizButton(
     ) -> QuizButton:
         return cls(match["owner"], match["unit"], match["answers"], item.label or "")
 
+    @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await reported(interaction, self._answer(interaction))
+        await self._answer(interaction)
 
     async def _answer(self, interaction: discord.Interaction) -> None:
         require_owner(interaction, self.owner, "quiz", "quiz")

@@ -16,8 +16,8 @@ import discord
 from bot import respond
 from bot.context import Who, app_of, who
 from bot.limits import EMBED_TITLE, clip, fit_embed, split_message
-from bot.views.base import View
-from bot.views.personal import OWNER_PATTERN, owner_key, reported, require_owner
+from bot.views.base import View, reported
+from bot.views.personal import OWNER_PATTERN, owner_key, require_owner
 from core.books.short_keys import KEY_ALPHABET, chapter_key, section_key
 
 log = logging.getLogger(__name__)
@@ -130,8 +130,9 @@ class ReaderButton(
             keys=(match["chapter"], match["section"], page),
         )
 
+    @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await reported(interaction, self._turn(interaction))
+        await self._turn(interaction)
 
     async def _turn(self, interaction: discord.Interaction) -> None:
         require_owner(interaction, self.owner, "reader", "read")

@@ -411,15 +411,9 @@ async def _record_reading(
     rt: Runtime, caller: Caller, course: Course, view, pages: list[str], number: int
 ) -> int:
     """Record how far into the chapter the caller has now read (the core keeps the furthest point)."""
-    chapter = view.markdown
-    start = 0
-    if view.anchor:
-        whole = await rt.app.library.reader.get_section(course, view.path, "")
-        chapter = whole.markdown
-        start = max(0, chapter.find(view.markdown))
     last = number + 1 == len(pages)
-    end = start + (len(view.markdown) if last else sum(len(p) for p in pages[: number + 1]))
-    pct = min(100, round(100 * end / max(1, len(chapter))))
+    read = len(view.markdown) if last else sum(len(p) for p in pages[: number + 1])
+    pct = await rt.app.library.reader.percent_reached(course, view, read)
     state = await rt.app.tracking.record_reading(caller.user, course, view.path, pct)
     return state.completion_pct
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 
 import discord
 
@@ -13,8 +12,7 @@ from bot import respond
 from bot.answer_flow import ask_and_answer
 from bot.answer_render import sources_embed
 from bot.context import account, app_of, who
-from bot.errors import report
-from bot.views.base import Modal, View
+from bot.views.base import Modal, View, reported
 from core.answers.service import MAX_QUESTION_CHARS
 from core.errors import NotFound, PermissionDenied
 from core.models.conversations import Answer
@@ -27,14 +25,6 @@ NOT_YOURS_TO_FOLLOW = (
     "Only the person who asked can follow up on this answer; ask your own question with /ask."
 )
 THANKS = {1: "👍 Thanks — marked as helpful.", -1: "👎 Thanks — marked as not helpful."}
-
-
-async def _guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
-    """A dynamic item's errors bypass View.on_error: send them to the one handler ourselves."""
-    try:
-        await work()
-    except Exception as error:  # noqa: BLE001 — reported (and logged when a bug) by the handler
-        await report(interaction, error)
 
 
 class RateAnswer(
@@ -55,8 +45,9 @@ class RateAnswer(
     async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> RateAnswer:
         return cls(match["answer"], match["rating"])
 
+    @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, lambda: self._rate(interaction))
+        await self._rate(interaction)
 
     async def _rate(self, interaction: discord.Interaction) -> None:
         user = await account(interaction)
@@ -86,8 +77,9 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
     async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> FollowUp:
         return cls(match["answer"])
 
+    @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, lambda: self._open(interaction))
+        await self._open(interaction)
 
     async def _open(self, interaction: discord.Interaction) -> None:
         user = await account(interaction)
@@ -141,8 +133,9 @@ class ShowSources(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:s
     async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ShowSources:
         return cls(match["answer"])
 
+    @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, lambda: self._show(interaction))
+        await self._show(interaction)
 
     async def _show(self, interaction: discord.Interaction) -> None:
         found = await who(interaction)

@@ -1,14 +1,10 @@
 """Buttons that belong to one person: the owner rides in the custom_id (so it survives a restart),
-and a press by anyone else is refused in words. Persistent (dynamic) items bypass a View's
-on_error, so their callbacks run through `reported` to reach the one error handler."""
+and a press by anyone else is refused in words."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-
 import discord
 
-from bot.errors import report
 from core.errors import PermissionDenied
 
 OWNER_PATTERN = "[0-9a-z]{1,13}"  # a Discord id (64 bits) in base 36
@@ -28,11 +24,3 @@ def owner_key(user_id: int) -> str:
 def require_owner(interaction: discord.Interaction, owner: str, what: str, command: str) -> None:
     if owner_key(interaction.user.id) != owner:
         raise PermissionDenied(f"This {what} belongs to someone else: open your own with /{command}.")
-
-
-async def reported(interaction: discord.Interaction, work: Awaitable[None]) -> None:
-    """Await a dynamic item's work; any error goes to the central handler (discord.py would only log it)."""
-    try:
-        await work
-    except Exception as error:
-        await report(interaction, error)

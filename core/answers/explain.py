@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core import validation
+from core import languages, validation
 from core.accounts import Accounts
 from core.answers.generate import complete_text
 from core.answers.llm import GroundedLlm
@@ -24,22 +24,6 @@ PERSONAL_TTL = timedelta(days=7)
 _FENCE = re.compile(r"^(```+|~~~+)[^\n]*\n.*?^\1[ \t]*$", re.S | re.M)
 _PLACEHOLDER = "[[CODE-{}]]"
 
-LANGUAGE_NAMES = {
-    "ur": "Urdu",
-    "es": "Spanish",
-    "fr": "French",
-    "de": "German",
-    "zh": "Chinese",
-    "ar": "Arabic",
-    "hi": "Hindi",
-    "pt": "Portuguese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ru": "Russian",
-    "it": "Italian",
-    "tr": "Turkish",
-    "en": "English",
-}
 
 
 @dataclass(frozen=True)
@@ -97,7 +81,7 @@ class Explainer:
     async def translate(self, course: Course, path: str, anchor: str, language: str) -> GeneratedText:
         code = validation.language_code(language)
         section = await self._reader.get_section(course, path, anchor)
-        name = LANGUAGE_NAMES.get(code, code)
+        name = languages.name_of(code)
         prose, blocks = _protect_code(section.markdown)
         system = (
             f"Translate the Markdown you are given into {name}. Keep the Markdown structure, links and "

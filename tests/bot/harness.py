@@ -70,6 +70,10 @@ class BotHarness:
         self.http = discord_http
         self._ids = itertools.count(1_100_000_000_000_000_000)
 
+    async def restarted(self) -> BotHarness:
+        """A fresh bot over the same core, as after a restart; Discord still holds what was sent."""
+        return await start_bot(self.bot.app, self.http)
+
     async def send(self, payload: dict[str, Any]) -> list[Call]:
         """Deliver one interaction as the gateway would; the calls it made, once all its work is done."""
         start = len(self.http.calls)
@@ -280,10 +284,10 @@ def _find_component(items: list[dict[str, Any]], custom_id: str) -> dict[str, An
     return None
 
 
-async def start_bot(app: Any) -> BotHarness:
+async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHarness:
     """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
     bot = StudyhallBot(app)
-    fake = FakeDiscord()
+    fake = discord_http or FakeDiscord()
     bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake
     await bot._async_setup_hook()
     bot.http._global_over = asyncio.Event()

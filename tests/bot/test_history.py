@@ -7,7 +7,6 @@ import pytest
 
 from core.errors import NotFound
 from tests.bot.harness import OTHER_STUDENT, STUDENT, BotHarness, Person
-from tests.bot.personal_restart import restarted
 
 
 async def talk(book_app, course, person: Person, question: str, answer: str = "An answer.") -> str:
@@ -102,7 +101,7 @@ async def test_delete_asks_first_and_survives_a_restart(discord_bot: BotHarness,
     assert "nothing was deleted" in kept[0].content
     await book_app.conversations.get(user.id, conversation_id)
 
-    fresh = await restarted(book_app, discord_bot)
+    fresh = await discord_bot.restarted()
     try:
         done = await fresh.send(fresh.click(confirm, f"sh:hist:sure:{conversation_id}"))
     finally:

@@ -11,7 +11,6 @@ import pytest
 from bot.cogs.privacy import export_file
 from core.errors import NotFound
 from tests.bot.harness import OTHER_STUDENT, STUDENT, BotHarness
-from tests.bot.personal_restart import restarted
 
 
 async def a_student_with_data(book_app, course):
@@ -91,7 +90,7 @@ async def test_the_confirmation_survives_a_restart_but_expires(
     asked = await discord_bot.send(discord_bot.slash("privacy", sub="forget"))
     confirm = next(i for i in asked[0].custom_ids() if i.startswith("sh:privacy:forget:"))
     message = discord_bot.message(asked[0])
-    fresh = await restarted(book_app, discord_bot)
+    fresh = await discord_bot.restarted()
     try:
         clock.advance(minutes=11)
         late = await fresh.send(fresh.click(message, confirm))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from core.models.accounts import User
 from tests.bot.harness import OTHER_STUDENT, STUDENT, BotHarness
-from tests.bot.personal_restart import restarted
 
 
 async def ada(book_app) -> User:
@@ -125,7 +124,7 @@ async def test_an_open_editor_survives_a_restart_and_edits_only_the_clickers_pro
 ) -> None:
     opened = await discord_bot.send(discord_bot.slash("profile", sub="set"))
     message = discord_bot.message(opened[0])
-    fresh = await restarted(book_app, discord_bot)
+    fresh = await discord_bot.restarted()
     try:
         calls = await fresh.send(fresh.click(message, "sh:profile:pick:frameworks", values=["ROS 2"]))
         assert calls[0].kind == 7 and "ROS 2" in calls[0].content

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.bot.harness import STUDENT, BotHarness
-from tests.bot.personal_restart import restarted
 
 
 def options(call) -> list[dict]:
@@ -37,7 +36,7 @@ async def test_dismissing_one_replaces_it_even_after_a_restart(
     calls = await discord_bot.send(discord_bot.slash("recommend"))
     first = options(calls[-1])[0]["value"]
     assert "/profile set" not in calls[-1].embeds[0]["footer"]["text"]
-    fresh = await restarted(book_app, discord_bot)
+    fresh = await discord_bot.restarted()
     try:
         done = await fresh.send(fresh.click(fresh.message(calls[-1]), "sh:rec:dismiss", values=[first]))
     finally:
