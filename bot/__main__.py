@@ -15,6 +15,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+import aiohttp
 import discord
 
 from bot.client import StudyhallBot, command_payloads
@@ -80,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(err))
     except StudyhallError as err:
         return _fail(str(err))
+    except (aiohttp.ClientError, OSError) as err:
+        return _fail(f"cannot reach Discord: {err}")
     except KeyboardInterrupt:
         pass
     return 0
