@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.cogs import EXTENSIONS
 from bot.errors import report
 from bot.respond import NO_MENTIONS
+from bot.views.keep import KeepIt
 from core.app import App
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class StudyhallBot(commands.AutoShardedBot):
         self.app = app
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(KeepIt)  # shared by every delete confirmation
         for name in EXTENSIONS:
             await self.load_extension(name)
 

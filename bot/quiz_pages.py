@@ -113,9 +113,6 @@ class QuizButton(
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await self._answer(interaction)
-
-    async def _answer(self, interaction: discord.Interaction) -> None:
         require_owner(interaction, self.owner, "quiz", "quiz")
         found = await who(interaction)
         app = app_of(interaction)

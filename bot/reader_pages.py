@@ -132,9 +132,6 @@ class ReaderButton(
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await self._turn(interaction)
-
-    async def _turn(self, interaction: discord.Interaction) -> None:
         require_owner(interaction, self.owner, "reader", "read")
         chapter, section, page = self.keys
         found = await who(interaction)

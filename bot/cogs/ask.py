@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer_flow import DEFAULT_PACE, Pace, ask_and_answer
+from bot.cogs.base import FeatureCog
 from bot.module_autocomplete import modules
 from bot.views.answer_buttons import DYNAMIC_ITEMS, answer_view
 from bot.views.base import Modal
@@ -51,18 +52,20 @@ class AskAboutForm(Modal, title="Ask the book about this message"):
         )
 
 
-class AskCog(commands.Cog, name="Ask"):
+class AskCog(FeatureCog, name="Ask"):
+    dynamic_items = DYNAMIC_ITEMS
+
     def __init__(self, bot: commands.Bot):
-        self.bot = bot
+        super().__init__(bot)
         self.pace: Pace = DEFAULT_PACE  # tests inject a clock here
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.ask_about)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        await super().cog_load()
         self.bot.tree.add_command(self.menu)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        await super().cog_unload()
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
     @app_commands.command(name="ask")

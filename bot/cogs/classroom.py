@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot import render_board, respond
 from bot.channel_option import ChannelOption
+from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.limits import EMBED_DESCRIPTION, clip, fit_embed
 from bot.respond import NO_MENTIONS
@@ -53,16 +54,13 @@ def unanswered_embed(usage: UsageReport, course_name: str) -> discord.Embed:
     return fit_embed(embed)
 
 
-class ClassroomCog(commands.Cog, name="Classroom"):
+class ClassroomCog(FeatureCog, name="Classroom"):
     klass = app_commands.Group(
         name="class",
         description="Reports on the class, and the leaderboard posted (instructors)",
         default_permissions=STAFF_ONLY,
         guild_only=True,
     )
-
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
 
     @klass.command(name="report")
     @app_commands.describe(kind="Which report (CSV)", days="For questions: how many days back")

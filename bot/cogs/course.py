@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.channel_option import ChannelOption
+from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
 from bot.limits import clip, fit_embed
 from core.courses import ANSWER_MODES, ANSWER_STYLES
@@ -43,16 +44,13 @@ def config_embed(course: Course, binding: GuildBinding | None) -> discord.Embed:
     return fit_embed(embed)
 
 
-class CourseCog(commands.Cog, name="Course"):
+class CourseCog(FeatureCog, name="Course"):
     course = app_commands.Group(
         name="course",
         description="Bind this server to a course and configure it (instructors)",
         default_permissions=STAFF_ONLY,
         guild_only=True,
     )
-
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
 
     @course.command(name="setup")
     @app_commands.describe(

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.autocomplete import sections, split_section
+from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.limits import MAX_CHOICES
 from core import languages
@@ -21,10 +22,7 @@ def _where(path: str, anchor: str) -> str:
     return f"`{path}#{anchor}`" if anchor else f"`{path}`"
 
 
-class ExplainCog(commands.Cog, name="Explain"):
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
-
+class ExplainCog(FeatureCog, name="Explain"):
     @app_commands.command(name="explain")
     @app_commands.describe(section="The section to explain (start typing its title)")
     @app_commands.autocomplete(section=sections)

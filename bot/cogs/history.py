@@ -9,20 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond
+from bot.cogs.base import FeatureCog
 from bot.views.history_items import ITEMS, history_page
 
 log = logging.getLogger(__name__)
 
 
-class HistoryCog(commands.Cog, name="History"):
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*ITEMS)
+class HistoryCog(FeatureCog, name="History"):
+    dynamic_items = ITEMS
 
     @app_commands.command(name="history")
     async def history(self, interaction: discord.Interaction) -> None:

@@ -13,8 +13,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond
+from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, course_of
 from bot.views.base import View, reported
+from bot.views.keep import KeepIt
 from core.errors import NotFound
 from core.models.accounts import User
 
@@ -83,39 +85,13 @@ class ConfirmForget(
         )
 
 
-class KeepData(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:privacy:keep"):
-    def __init__(self) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Cancel", style=discord.ButtonStyle.secondary, custom_id="sh:privacy:keep"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]
-    ):
-        return cls()
-
-    @reported
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await respond.edit(interaction, "Nothing was deleted.", view=None)
-
-
-class PrivacyCog(commands.Cog, name="Privacy"):
+class PrivacyCog(FeatureCog, name="Privacy"):
     privacy = app_commands.Group(name="privacy", description="Your data: take it, erase it, or hide it")
     leaderboard = app_commands.Group(
         name="leaderboard", description="Show or hide yourself on leaderboards", parent=privacy
     )
 
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ConfirmForget, KeepData)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(ConfirmForget, KeepData)
+    dynamic_items = (ConfirmForget,)
 
     @privacy.command(name="export")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -140,7 +116,7 @@ class PrivacyCog(commands.Cog, name="Privacy"):
         asked = int(app_of(interaction).clock().timestamp())
         view = View(timeout=None)
         view.add_item(ConfirmForget(asked))
-        view.add_item(KeepData())
+        view.add_item(KeepIt("privacy"))
         await respond.reply(
             interaction,
             "⚠️ This deletes your Studyhall account everywhere: profile, conversations, reading progress, "

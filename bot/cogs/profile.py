@@ -9,23 +9,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond
+from bot.cogs.base import FeatureCog
 from bot.context import account, app_of
 from bot.views.profile_editor import ITEMS, editor, intro, profile_embed
 
 log = logging.getLogger(__name__)
 
 
-class ProfileCog(commands.Cog, name="Profile"):
+class ProfileCog(FeatureCog, name="Profile"):
     profile = app_commands.Group(name="profile", description="Your level, tools and interests")
 
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*ITEMS)
+    dynamic_items = ITEMS
 
     @profile.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:

@@ -6,11 +6,11 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import respond
 from bot.autocomplete import units
 from bot.client import StudyhallBot
+from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.limits import clip
 from bot.progress_report import CHART_NAME, progress_chart, progress_embed
@@ -18,10 +18,7 @@ from bot.progress_report import CHART_NAME, progress_chart, progress_embed
 log = logging.getLogger(__name__)
 
 
-class ProgressCog(commands.Cog, name="Progress"):
-    def __init__(self, bot: StudyhallBot):
-        self.bot = bot
-
+class ProgressCog(FeatureCog, name="Progress"):
     @app_commands.command(name="progress")
     async def progress(self, interaction: discord.Interaction) -> None:
         """Your progress in this course: units done, chapters read, quiz scores (only you see it)."""

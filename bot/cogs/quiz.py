@@ -6,26 +6,19 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import respond
 from bot.autocomplete import units
 from bot.client import StudyhallBot
+from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.quiz_pages import QuizButton, start_page
 
 log = logging.getLogger(__name__)
 
 
-class QuizCog(commands.Cog, name="Quiz"):
-    def __init__(self, bot: StudyhallBot):
-        self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(QuizButton)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(QuizButton)
+class QuizCog(FeatureCog, name="Quiz"):
+    dynamic_items = (QuizButton,)
 
     @app_commands.command(name="quiz")
     @app_commands.describe(unit="The week or module to be quizzed on (start typing)")

@@ -6,26 +6,19 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import respond
 from bot.autocomplete import chapters, sections_of_chapter, split_section
 from bot.client import StudyhallBot
+from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.reader_pages import Place, ReaderButton, open_page
 
 log = logging.getLogger(__name__)
 
 
-class ReadingCog(commands.Cog, name="Reading"):
-    def __init__(self, bot: StudyhallBot):
-        self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReaderButton)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(ReaderButton)
+class ReadingCog(FeatureCog, name="Reading"):
+    dynamic_items = (ReaderButton,)
 
     @app_commands.command(name="read")
     @app_commands.describe(

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond
+from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.limits import LABEL, MAX_CHOICES, SELECT_DESCRIPTION, clip, fit_embed
 from bot.views.base import View, reported
@@ -88,15 +89,8 @@ class DismissChapter(discord.ui.DynamicItem[discord.ui.Select], template=r"sh:re
         await respond.edit(interaction, f"{note}\n{content}" if content else note, embed=embed, view=view)
 
 
-class RecommendCog(commands.Cog, name="Recommend"):
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(DismissChapter)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(DismissChapter)
+class RecommendCog(FeatureCog, name="Recommend"):
+    dynamic_items = (DismissChapter,)
 
     @app_commands.command(name="recommend")
     async def recommend(self, interaction: discord.Interaction) -> None:

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.answer_render import safe_title
+from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.module_autocomplete import modules
 from bot.views.search_pages import PER_PAGE, SearchPages
@@ -21,10 +22,7 @@ log = logging.getLogger(__name__)
 MAX_RESULTS = 5 * PER_PAGE
 
 
-class SearchCog(commands.Cog, name="Search"):
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
-
+class SearchCog(FeatureCog, name="Search"):
     @app_commands.command(name="search")
     @app_commands.describe(
         query="Words or a phrase to look for in the book",

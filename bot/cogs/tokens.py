@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond
+from bot.cogs.base import FeatureCog
 from bot.context import account, app_of
 from bot.limits import MAX_CHOICES, clip, fit_embed
 from core.models.accounts import ALL_SCOPES, ApiToken
@@ -42,11 +43,8 @@ def _line(token: ApiToken, now: datetime) -> str:
     )
 
 
-class TokensCog(commands.Cog, name="Tokens"):
+class TokensCog(FeatureCog, name="Tokens"):
     token = app_commands.Group(name="token", description="Tokens that let an AI assistant act as you")
-
-    def __init__(self, bot: commands.Bot):
-        self.bot = bot
 
     @token.command(name="create")
     @app_commands.describe(

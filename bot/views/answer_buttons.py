@@ -47,9 +47,6 @@ class RateAnswer(
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await self._rate(interaction)
-
-    async def _rate(self, interaction: discord.Interaction) -> None:
         user = await account(interaction)
         try:
             await app_of(interaction).conversations.feedback(user.id, self.answer_id, self.rating)
@@ -79,9 +76,6 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await self._open(interaction)
-
-    async def _open(self, interaction: discord.Interaction) -> None:
         user = await account(interaction)
         try:
             conversation_id = await app_of(interaction).conversations.conversation_of(user.id, self.answer_id)
@@ -135,9 +129,6 @@ class ShowSources(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:s
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        await self._show(interaction)
-
-    async def _show(self, interaction: discord.Interaction) -> None:
         found = await who(interaction)
         citations = await app_of(interaction).conversations.sources(found.course.id, self.answer_id)
         await respond.reply(

@@ -13,6 +13,7 @@ from bot import respond
 from bot.context import account, app_of
 from bot.limits import LABEL, MAX_CHOICES, SELECT_DESCRIPTION, clip, fit_embed, split_message
 from bot.views.base import View, reported
+from bot.views.keep import KeepIt
 from core.models.conversations import Conversation, Message
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ class DeleteConversation(discord.ui.DynamicItem[discord.ui.Button], template=rf"
         conversation, _ = await app_of(interaction).conversations.get(user.id, self.conversation_id)
         view = View(timeout=None)
         view.add_item(ConfirmDelete(conversation.id))
-        view.add_item(KeepConversation())
+        view.add_item(KeepIt("hist"))
         await respond.reply(
             interaction,
             f"Delete “{discord.utils.escape_markdown(conversation.title)}” and all its messages? "
@@ -196,21 +197,4 @@ class ConfirmDelete(discord.ui.DynamicItem[discord.ui.Button], template=rf"sh:hi
         await respond.edit(interaction, "🗑️ Deleted.", view=None)
 
 
-class KeepConversation(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:hist:keep"):
-    def __init__(self) -> None:
-        super().__init__(
-            discord.ui.Button(label="Keep it", style=discord.ButtonStyle.secondary, custom_id="sh:hist:keep")
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]
-    ):
-        return cls()
-
-    @reported
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await respond.edit(interaction, "Kept — nothing was deleted.", view=None)
-
-
-ITEMS = (TurnHistoryPage, OpenConversation, DeleteConversation, ConfirmDelete, KeepConversation)
+ITEMS = (TurnHistoryPage, OpenConversation, DeleteConversation, ConfirmDelete)
