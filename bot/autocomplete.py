@@ -1,5 +1,6 @@
-"""Autocomplete for chapters and sections from the course's table of contents. A chosen section's
-value is "path#anchor"; what a student types by hand is matched the same way by the core."""
+"""Autocomplete for the options that name something in the course: modules, chapters and sections
+(from the table of contents), units and frozen leaderboard weeks. A chosen section's value is
+"path#anchor"; what a student types by hand is matched the same way by the core."""
 
 from __future__ import annotations
 
@@ -9,19 +10,39 @@ from discord import app_commands
 from bot.context import account, app_of, course_of
 from bot.limits import MAX_CHOICES, clip
 from core.errors import StudyhallError
+from core.models.accounts import Course
 from core.models.books import TocChapter
 
 CHOICE_NAME = 100  # Discord's limit on a choice's name and value
 
 
-async def _chapters(interaction: discord.Interaction) -> list[TocChapter]:
-    app = app_of(interaction)
+async def _course(interaction: discord.Interaction) -> Course | None:
     try:
-        course = await course_of(interaction, await account(interaction))
+        return await course_of(interaction, await account(interaction))
     except StudyhallError:
-        return []  # no course yet: nothing to suggest (the command itself will say why)
-    modules = await app.library.reader.table_of_contents(course)
+        return None  # no course yet: nothing to suggest (the command itself will say why)
+
+
+async def _chapters(interaction: discord.Interaction) -> list[TocChapter]:
+    course = await _course(interaction)
+    if course is None:
+        return []
+    modules = await app_of(interaction).library.reader.table_of_contents(course)
     return [chapter for module in modules for chapter in module.chapters]
+
+
+async def modules(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Modules whose label or folder holds every word typed; the value is the folder the core resolves."""
+    course = await _course(interaction)
+    if course is None:
+        return []
+    found = [
+        app_commands.Choice(name=clip(m.label, CHOICE_NAME), value=m.module)
+        for m in await app_of(interaction).library.reader.table_of_contents(course)
+        # the book's front matter is not a module to narrow to
+        if m.module is not None and len(m.module) <= CHOICE_NAME and _matches(current, m.label, m.module)
+    ]
+    return found[:MAX_CHOICES]
 
 
 def _matches(typed: str, *texts: str) -> bool:
@@ -81,14 +102,21 @@ async def sections_of_chapter(
 
 async def units(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The course's units (weeks or modules) matching what was typed; the value is the unit id."""
-    app = app_of(interaction)
-    try:
-        course = await course_of(interaction, await account(interaction))
-    except StudyhallError:
+    course = await _course(interaction)
+    if course is None:
         return []
     found = [
         app_commands.Choice(name=clip(u.title, CHOICE_NAME), value=u.id[:CHOICE_NAME])
-        for u in await app.tracking.units(course)
+        for u in await app_of(interaction).tracking.units(course)
         if _matches(current, u.id, u.title)
     ]
     return found[:MAX_CHOICES]
+
+
+async def weeks(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Frozen leaderboard weeks, newest first."""
+    course = await _course(interaction)
+    if course is None:
+        return []
+    found = [w for w in await app_of(interaction).leaderboards.weeks(course) if current.strip() in w]
+    return [app_commands.Choice(name=f"week of {w}", value=w) for w in found[:MAX_CHOICES]]

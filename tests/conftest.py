@@ -11,10 +11,12 @@ import pytest
 from core.app import App, open_app
 from core.books.embeddings import load_embedder
 from core.books.library import EMBED_MAX_TOKENS
+from core.models.accounts import Course
 from core.settings import Settings
 from core.store import Database, database_for
 from core.store.migrations import migrate
 from tests import databases
+from tests.sample_app import sample_book_app
 from tests.shared import MODEL_DIR
 
 BACKENDS = ("sqlite", "postgresql")
@@ -117,6 +119,19 @@ async def app(settings: Settings, clock: FakeClock, db: Database) -> AsyncIterat
     """The wired core over the test database (emptied by `db`)."""
     async with open_app(settings, clock=clock) as application:
         yield application
+
+
+@pytest.fixture
+async def book_app(app: App, clock: FakeClock) -> AsyncIterator[App]:
+    """The app with the sample book (units and quizzes too) in course `sample`, keyword-only.
+    Folders that need more (the embedding model, a bound Discord server) override it."""
+    async with sample_book_app(app, clock) as wired:
+        yield wired
+
+
+@pytest.fixture
+async def course(book_app: App) -> Course:
+    return await book_app.courses.get("sample")
 
 
 async def _empty(database: Database) -> None:

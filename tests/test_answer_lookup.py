@@ -8,15 +8,8 @@ import pytest
 from core.app import App
 from core.books.links import section_url
 from core.errors import NotFound
-from tests.sample_app import sample_book_app
 
 ZMP = "What is the zero moment point?"
-
-
-@pytest.fixture
-async def book_app(app: App, clock):
-    async with sample_book_app(app, clock) as wired:
-        yield wired
 
 
 async def test_an_answer_leads_back_to_its_conversation_for_its_asker_only(book_app: App) -> None:

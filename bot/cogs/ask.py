@@ -10,8 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer_flow import DEFAULT_PACE, Pace, ask_and_answer
+from bot.autocomplete import modules
 from bot.cogs.base import FeatureCog
-from bot.module_autocomplete import modules
 from bot.views.answer_buttons import DYNAMIC_ITEMS, answer_view
 from bot.views.base import Modal
 from core.answers.service import MAX_QUESTION_CHARS

@@ -9,25 +9,13 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import render_board, respond
-from bot.context import account, app_of, course_of, who
-from bot.limits import MAX_CHOICES
+from bot.autocomplete import weeks
+from bot.context import app_of, who
 from bot.weekly_board import post_due_boards
-from core.errors import StudyhallError
 
 log = logging.getLogger(__name__)
 
 POST_EVERY_MINUTES = 10
-
-
-async def weeks(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """Frozen weeks, newest first."""
-    app = app_of(interaction)
-    try:
-        course = await course_of(interaction, await account(interaction))
-    except StudyhallError:
-        return []
-    found = [w for w in await app.leaderboards.weeks(course) if current.strip() in w]
-    return [app_commands.Choice(name=f"week of {w}", value=w) for w in found[:MAX_CHOICES]]
 
 
 class LeaderboardCog(commands.Cog, name="Leaderboard"):

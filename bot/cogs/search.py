@@ -10,9 +10,9 @@ from discord.ext import commands
 
 from bot import respond
 from bot.answer_render import safe_title
+from bot.autocomplete import modules
 from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
-from bot.module_autocomplete import modules
 from bot.views.search_pages import PER_PAGE, SearchPages
 from core.books.search import MAX_QUERY_CHARS
 from core.models.books import SearchFilters

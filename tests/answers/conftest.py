@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.app import App
-from core.models.accounts import Course
 from tests.sample_app import sample_book_app
 
 
@@ -15,11 +14,6 @@ from tests.sample_app import sample_book_app
 async def book_app(app: App, library_embedder, clock) -> AsyncIterator[App]:
     async with sample_book_app(app, clock, library_embedder) as wired:
         yield wired
-
-
-@pytest.fixture
-async def course(book_app: App) -> Course:
-    return await book_app.courses.get("sample")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from core.app import App
-from core.models.accounts import Course
 from tests.bot.harness import GUILD_ID, INSTRUCTOR, BotHarness, start_bot
 from tests.sample_app import sample_book_app
 
@@ -28,11 +27,6 @@ async def book_app(app: App, clock) -> AsyncIterator[App]:
         teacher = await wired.accounts.resolve("discord", INSTRUCTOR.id, INSTRUCTOR.name)
         await wired.accounts.set_role(teacher.id, course.id, "instructor", surface="cli")
         yield wired
-
-
-@pytest.fixture
-async def course(book_app: App) -> Course:
-    return await book_app.courses.get("sample")
 
 
 @pytest.fixture

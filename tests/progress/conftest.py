@@ -1,25 +1,11 @@
-"""An app whose course `sample` has the sample book (and its quizzes) ingested, keyword-only."""
+"""Students of the sample course (`book_app` and `course` come from tests/conftest.py)."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import pytest
 
 from core.app import App
 from core.models.accounts import Course
-from tests.sample_app import sample_book_app
-
-
-@pytest.fixture
-async def book_app(app: App, clock) -> AsyncIterator[App]:
-    async with sample_book_app(app, clock) as wired:
-        yield wired
-
-
-@pytest.fixture
-async def course(book_app: App) -> Course:
-    return await book_app.courses.get("sample")
 
 
 @pytest.fixture
