@@ -100,7 +100,12 @@ async def test_binding_keeps_roles(app: App) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("24h", timedelta(hours=24)), ("30m", timedelta(minutes=30)), ("7d", timedelta(days=7)), (" 2H ", timedelta(hours=2))],
+    [
+        ("24h", timedelta(hours=24)),
+        ("30m", timedelta(minutes=30)),
+        ("7d", timedelta(days=7)),
+        (" 2H ", timedelta(hours=2)),
+    ],
 )
 def test_lifetimes(text: str, expected: timedelta) -> None:
     assert parse_lifetime(text) == expected

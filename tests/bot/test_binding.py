@@ -33,6 +33,14 @@ async def _role(app: App, person: Person, slug: str) -> str | None:
     return enrollment.role if enrollment else None
 
 
+def _click_in(bot: BotHarness, guild: str, message: dict, custom_id: str, person: Person) -> dict:
+    """A button press on a message in `guild` (the harness presses in the test server)."""
+    payload = bot.click(message, custom_id, person=person)
+    payload["guild_id"] = payload["channel"]["guild_id"] = guild
+    payload["authorizing_integration_owners"] = {"0": guild}
+    return payload
+
+
 def _setup(bot: BotHarness, person: Person, guild: str, slug: str, **options) -> dict:
     return bot.slash("course", sub="setup", person=person, guild=guild, slug=slug, **options)
 
@@ -82,8 +90,10 @@ async def test_an_instructor_binds_a_second_server_and_keeps_their_role(
     assert await book_app.courses.guild_ids("sample") == [GUILD_ID, "700000000000000002"]
     assert await _role(book_app, INSTRUCTOR, "sample") == "instructor"
     assert await _events(book_app, "role_changed") == roles_before
-    bound = await _events(book_app, "guild_bound")
-    assert len(bound) == 1 and bound[0].details["guild_id"] == "700000000000000002"
+    bound = [e for e in await _events(book_app, "guild_bound") if e.surface == "discord"]
+    assert [(e.details["guild_id"], e.details["via"]) for e in bound] == [
+        ("700000000000000002", "instructor")
+    ]
 
 
 async def _events(app: App, event: str) -> list:
@@ -143,7 +153,9 @@ async def test_a_code_for_one_course_does_not_open_another(discord_bot: BotHarne
     await _cli_made_course(book_app)
     await book_app.courses.create("other", "Other")
     issued = await book_app.bind_codes.create("other")
-    calls = await discord_bot.send(_setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code))
+    calls = await discord_bot.send(
+        _setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code)
+    )
     assert calls[-1].content.startswith("🔒")
     assert await _role(book_app, STRANGER, "robotics") is None
 
@@ -156,11 +168,15 @@ async def test_guessing_codes_is_slowed_down(discord_bot: BotHarness, book_app, 
             _setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=f"guess-number-{n:08d}")
         )
         assert "wrong, expired or already used" in guess[-1].content
-    limited = await discord_bot.send(_setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code))
+    limited = await discord_bot.send(
+        _setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code)
+    )
     assert limited[-1].ephemeral and limited[-1].content.startswith("⏳"), limited[-1].content
     assert await _role(book_app, STRANGER, "robotics") is None
     clock.advance(hours=1)
-    works = await discord_bot.send(_setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code))
+    works = await discord_bot.send(
+        _setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code)
+    )
     assert works[-1].content.startswith("✅")
 
 
@@ -228,18 +244,24 @@ async def test_rebinding_with_a_code_asks_then_uses_the_code(discord_bot: BotHar
     await _cli_made_course(book_app)
     await discord_bot.send(_setup(discord_bot, STRANGER, STRANGER_GUILD, "own-course"))
     issued = await book_app.bind_codes.create("robotics")
-    asked = await discord_bot.send(_setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code))
+    asked = await discord_bot.send(
+        _setup(discord_bot, STRANGER, STRANGER_GUILD, "robotics", code=issued.code)
+    )
     assert "own-course" in asked[-1].content
     assert (await book_app.courses.for_guild(STRANGER_GUILD)).slug == "own-course"
     assert await _role(book_app, STRANGER, "robotics") is None
     confirm = next(i for i in asked[-1].custom_ids() if i.startswith("sh:bind:ok:"))
-    done = await discord_bot.send(discord_bot.click(discord_bot.message(asked[-1]), confirm, person=STRANGER))
+    message = discord_bot.message(asked[-1])
+    done = await discord_bot.send(_click_in(discord_bot, STRANGER_GUILD, message, confirm, STRANGER))
     assert done[-1].content.startswith("✅"), done[-1].content
     assert (await book_app.courses.for_guild(STRANGER_GUILD)).slug == "robotics"
     assert await _role(book_app, STRANGER, "robotics") == "instructor"
     # The confirmation cannot be pressed twice to reuse the code elsewhere.
-    twice = await discord_bot.send(discord_bot.click(discord_bot.message(asked[-1]), confirm, person=STRANGER))
-    assert twice[-1].content.startswith(("✅", "🔒"))
+    twice = await discord_bot.send(_click_in(discord_bot, STRANGER_GUILD, message, confirm, STRANGER))
+    assert "already the home of **Robotics**" in twice[-1].content
+    async with book_app.store.read() as s:
+        used = await s.audit.recent(100, "bind_code_used")
+    assert len(used) == 1
 
 
 async def test_binding_the_same_server_again_asks_nothing(discord_bot: BotHarness, book_app) -> None:
