@@ -115,3 +115,12 @@ def test_lifetimes(text: str, expected: timedelta) -> None:
 def test_bad_lifetimes_are_worded(text: str) -> None:
     with pytest.raises(InvalidInput, match="--expires-in"):
         parse_lifetime(text)
+
+
+async def test_maintenance_purges_codes_a_month_after_they_expire(app: App, clock) -> None:
+    await app.courses.create("robots", "Robots")
+    await app.bind_codes.create("robots", expires_in=timedelta(days=1))
+    clock.advance(days=30)
+    assert (await app.maintenance.run())["bind_codes_purged"] == 0
+    clock.advance(days=2)
+    assert (await app.maintenance.run())["bind_codes_purged"] == 1
