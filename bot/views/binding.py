@@ -80,7 +80,7 @@ class ConfirmMove(
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        if str(interaction.user.id) != self.user_id:
+        if str(interaction.user.id) != self.user_id or interaction.guild_id is None:
             await respond.reply(interaction, ONLY_THE_ASKER, ephemeral=True)
             return
         app = app_of(interaction)
@@ -120,7 +120,7 @@ class CancelMove(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:bind:n
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        if str(interaction.user.id) != self.user_id:
+        if str(interaction.user.id) != self.user_id or interaction.guild_id is None:
             await respond.reply(interaction, ONLY_THE_ASKER, ephemeral=True)
             return
         current = await app_of(interaction).courses.for_guild(str(interaction.guild_id))

@@ -224,6 +224,9 @@ async def test_rebinding_asks_first_and_only_the_caller_confirms(discord_bot: Bo
     assert stolen[-1].ephemeral and "Only the person who ran" in stolen[-1].content
     assert (await book_app.courses.for_guild(GUILD_ID)).slug == "sample"
 
+    not_theirs = await discord_bot.send(discord_bot.click(message, cancel, person=other_admin))
+    assert not_theirs[-1].ephemeral and "Only the person who ran" in not_theirs[-1].content
+
     kept = await discord_bot.send(discord_bot.click(message, cancel, person=INSTRUCTOR))
     assert kept[-1].kind == 7 and "Sample Book" in kept[-1].content and not kept[-1].components
     assert (await book_app.courses.for_guild(GUILD_ID)).slug == "sample"
@@ -267,3 +270,21 @@ async def test_rebinding_with_a_code_asks_then_uses_the_code(discord_bot: BotHar
 async def test_binding_the_same_server_again_asks_nothing(discord_bot: BotHarness, book_app) -> None:
     calls = await discord_bot.send(_setup(discord_bot, INSTRUCTOR, GUILD_ID, "sample"))
     assert calls[-1].content.startswith("✅") and not calls[-1].components
+
+
+async def test_a_confirmation_made_stale_by_another_move_asks_again(
+    discord_bot: BotHarness, book_app
+) -> None:
+    for slug in ("robotics", "art"):
+        await book_app.courses.create(slug, slug.title())
+        teacher = await book_app.accounts.find("discord", INSTRUCTOR.id)
+        course = await book_app.courses.get(slug)
+        await book_app.accounts.set_role(teacher.id, course.id, "instructor", surface="cli")
+    asked = await discord_bot.send(_setup(discord_bot, INSTRUCTOR, GUILD_ID, "robotics"))
+    confirm = next(i for i in asked[-1].custom_ids() if i.startswith("sh:bind:ok:"))
+    await book_app.courses.bind_guild("art", GUILD_ID)  # moved meanwhile (another shard, the CLI)
+    late = await discord_bot.send(
+        discord_bot.click(discord_bot.message(asked[-1]), confirm, person=INSTRUCTOR)
+    )
+    assert late[-1].kind == 7 and "home of **Art**" in late[-1].content and late[-1].components
+    assert (await book_app.courses.for_guild(GUILD_ID)).slug == "art"
