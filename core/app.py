@@ -11,6 +11,7 @@ from core.accounts import Accounts
 from core.answers.explain import Explainer
 from core.answers.llm import GroundedLlm
 from core.answers.service import Answers
+from core.bind_codes import BindCodes
 from core.books.library import Library
 from core.clock import Clock, utcnow
 from core.conversations import Conversations
@@ -58,6 +59,7 @@ class App:
     leaderboards: Leaderboards
     reports: Reports
     recommendations: Recommendations
+    bind_codes: BindCodes
 
 
 @asynccontextmanager
@@ -88,6 +90,7 @@ async def open_app(
         leaderboards = Leaderboards(store, clock)
         quizzes = Quizzes(store, tracking, library.reader, llm, clock)
         library.after_ingest.append(ProgressFromBook(store, quizzes, tracking))
+        bind_codes = BindCodes(store, courses, clock)
         try:
             yield App(
                 settings=settings,
@@ -95,7 +98,7 @@ async def open_app(
                 db=db,
                 store=store,
                 courses=courses,
-                staff=Staff(courses, accounts),
+                staff=Staff(courses, accounts, bind_codes),
                 accounts=accounts,
                 tokens=Tokens(store, clock),
                 privacy=Privacy(store, clock),
@@ -113,6 +116,7 @@ async def open_app(
                 leaderboards=leaderboards,
                 reports=Reports(store, clock),
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
+                bind_codes=bind_codes,
             )
         finally:
             await library.close()

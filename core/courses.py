@@ -65,11 +65,34 @@ class Courses:
             raise NotFound("course", slug)
         return updated
 
-    async def bind_guild(self, slug: str, guild_id: str) -> Course:
+    async def bind_guild(
+        self,
+        slug: str,
+        guild_id: str,
+        *,
+        surface: str = "cli",
+        actor_id: str | None = None,
+        via: str | None = None,
+        left_course_id: str | None = None,
+    ) -> Course:
+        """Bind (or move) the guild to the course; audited with who did it and how (`via`)."""
         course = await self.get(slug)
         guild = validation.text("guild id", guild_id, max_chars=32)
+        now = self._clock()
         async with self._store.transaction() as s:
-            await s.courses.bind_guild(course.id, guild, self._clock())
+            await s.courses.bind_guild(course.id, guild, now)
+            await s.audit.record(
+                "guild_bound",
+                surface,
+                now,
+                user_id=actor_id,
+                details={
+                    "course_id": course.id,
+                    "guild_id": guild,
+                    "via": via,
+                    "left_course_id": left_course_id,
+                },
+            )
         return course
 
     async def for_guild(self, guild_id: str) -> Course:

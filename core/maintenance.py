@@ -13,6 +13,7 @@ AUDIT_KEPT = timedelta(days=90)
 TOKENS_KEPT_AFTER_END = timedelta(days=30)  # expired or revoked tokens stay listed this long
 QUOTA_WINDOWS_KEPT = timedelta(days=2)
 USAGE_KEPT = timedelta(days=365)
+BIND_CODES_KEPT = timedelta(days=30)  # after they expire: "was this code used?" stays answerable
 
 
 class Maintenance:
@@ -39,4 +40,5 @@ class Maintenance:
                 "audit_entries_purged": await s.audit.purge_before(now - AUDIT_KEPT),
                 "quota_windows_purged": await s.quotas.purge_before(now - QUOTA_WINDOWS_KEPT),
                 "usage_events_purged": await s.usage.purge_before(now - USAGE_KEPT),
+                "bind_codes_purged": await s.bind_codes.purge_before(now - BIND_CODES_KEPT),
             }

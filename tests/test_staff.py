@@ -39,7 +39,7 @@ async def test_setup_binds_the_server_and_makes_an_instructor(app: App) -> None:
     lin = await _user(app, "1", "Lin")
     with pytest.raises(PermissionDenied, match="manage this server"):
         await app.staff.setup_guild(lin, GUILD, "robots", "Robots", manages_guild=False)
-    course = await app.staff.setup_guild(lin, GUILD, "robots", "Robots", manages_guild=True)
+    course = (await app.staff.setup_guild(lin, GUILD, "robots", "Robots", manages_guild=True)).course
     assert (await app.courses.for_guild(GUILD)).id == course.id
     assert (await app.accounts.enrollment(lin.id, course.id)).role == "instructor"
     assert (await app.accounts.latest_enrollment(lin.id)).course_id == course.id

@@ -14,6 +14,7 @@ from bot.channel_option import ChannelOption
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
 from bot.limits import clip, fit_embed
+from bot.views.binding import CancelMove, ConfirmMove, bound_words, confirmation
 from core.courses import ANSWER_MODES, ANSWER_STYLES
 from core.models.accounts import Course, GuildBinding
 
@@ -52,30 +53,36 @@ class CourseCog(FeatureCog, name="Course"):
         guild_only=True,
     )
 
+    dynamic_items = (ConfirmMove, CancelMove)
+
     @course.command(name="setup")
     @app_commands.describe(
         slug="The course's short id, e.g. robotics-101 (created if new)",
         name="The course's full name, when creating it",
+        code="A one-time code from the operator, to bind a course you don't teach yet",
     )
-    async def setup(self, interaction: discord.Interaction, slug: str, name: str | None = None) -> None:
-        """Bind this server to a course (created when new); you become its instructor."""
+    async def setup(
+        self, interaction: discord.Interaction, slug: str, name: str | None = None, code: str | None = None
+    ) -> None:
+        """Bind this server to a new course, or to one you teach (or have a code for)."""
         # Not who(): the server may not be bound to any course yet.
         user = await account(interaction)
-        course = await app_of(interaction).staff.setup_guild(
+        binding = await app_of(interaction).staff.setup_guild(
             user,
             str(interaction.guild_id),
             slug,
             name,
             manages_guild=bool(interaction.permissions.manage_guild),
+            code=code,
         )
-        log.info("guild %s bound to course %s by %s", interaction.guild_id, course.slug, user.id)
-        await respond.reply(
-            interaction,
-            f"✅ This server is now the home of **{discord.utils.escape_markdown(course.name)}** "
-            f"(`{course.slug}`), and you are its instructor.\n"
-            "Next: `/course config` (book folder, book URL, leaderboard channel), then `/book ingest`.",
-            ephemeral=True,
-        )
+        if not binding.done:
+            # The code rides on the confirm button only when it is what lets this person bind.
+            kept = (code or "").strip() if binding.via == "code" else None
+            text, view = confirmation(binding, str(interaction.user.id), kept)
+            await respond.reply(interaction, text, view=view, ephemeral=True)
+            return
+        log.info("guild %s bound to course %s by %s", interaction.guild_id, binding.course.slug, user.id)
+        await respond.reply(interaction, bound_words(binding), ephemeral=True)
 
     @course.command(name="config")
     @app_commands.describe(

@@ -8,11 +8,14 @@ import sys
 import time
 from pathlib import Path
 
+from core import validation
 from core.app import App
 from core.books.layout import SAMPLE_BOOK_ROOT
 from core.commands.common import print_json
+from core.commands.courses import make_instructor, no_instructor_hint
 from core.commands.progress_bar import ProgressBar
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
+from core.models.accounts import Course
 from core.models.books import SearchFilters, SearchHit
 
 
@@ -24,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     ingest.add_argument("--course", required=True, help="course slug (created if missing)")
     ingest.add_argument("--name", help="course name, when the course is created")
+    ingest.add_argument(
+        "--instructor", metavar="DISCORD_ID", help="make this Discord user the course's instructor"
+    )
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.set_defaults(handler=ingest_book)
 
@@ -53,7 +59,7 @@ async def ingest_book(app: App, args: argparse.Namespace) -> int:
     if (args.path is None) == (not args.sample):
         raise InvalidInput("path", "Give the book's folder, or --sample for the sample book.")
     root = SAMPLE_BOOK_ROOT if args.sample else args.path
-    course = await app.courses.get_or_create(args.course, args.name)
+    course = await _course_for_ingest(app, args)
     embedder = await app.library.embedder()
     if not embedder.available:
         print(
@@ -76,6 +82,20 @@ async def ingest_book(app: App, args: argparse.Namespace) -> int:
         for _, error in report.failed:
             print(f"  failed: {error}")
     return 1 if report.failed and not (report.added or report.changed or report.unchanged) else 0
+
+
+async def _course_for_ingest(app: App, args: argparse.Namespace) -> Course:
+    """The course, made when missing; its instructor named now or explained to be missing."""
+    discord_id = validation.discord_id(args.instructor) if args.instructor else None
+    try:
+        course, created = await app.courses.get(args.course), False
+    except NotFound:
+        course, created = await app.courses.get_or_create(args.course, args.name), True
+    if discord_id:
+        await make_instructor(app, course, discord_id)
+    elif created:
+        print(f"Created course {course.slug!r}. {no_instructor_hint(course.slug)}", file=sys.stderr)
+    return course
 
 
 async def search_book(app: App, args: argparse.Namespace) -> int:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from core import validation
 from core.app import App
-from core.commands.common import print_json
+from core.bind_codes import parse_lifetime
+from core.commands.common import print_json, user_for_discord_id
 from core.courses import ANSWER_MODES, ANSWER_STYLES
 from core.errors import InvalidInput
+from core.models.accounts import Course
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +20,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     create = actions.add_parser("create", help="create a course")
     create.add_argument("slug", help="short name used in commands, e.g. robotics-101")
     create.add_argument("--name", required=True, help="the course's full name")
+    create.add_argument(
+        "--instructor",
+        metavar="DISCORD_ID",
+        help="the course's first instructor (without one, Discord binds it only with a bind-code)",
+    )
     create.set_defaults(handler=create_course)
+
+    code = actions.add_parser(
+        "bind-code", help="a one-time code that lets someone bind a Discord server to this course"
+    )
+    code.add_argument("slug")
+    code.add_argument(
+        "--expires-in",
+        default="24h",
+        help="how long the code stays valid: 30m, 24h, 7d … (default 24h, at most 30d)",
+    )
+    code.set_defaults(handler=make_bind_code)
 
     settings = actions.add_parser("set", help="change a course's settings")
     settings.add_argument("slug")
@@ -57,9 +76,45 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def create_course(app: App, args: argparse.Namespace) -> int:
+    # The id is checked before anything is made, so a typo creates no instructor-less course.
+    discord_id = validation.discord_id(args.instructor) if args.instructor else None
     course = await app.courses.create(args.slug, args.name)
     print(f"Created course {course.slug!r} ({course.name}).")
+    if discord_id:
+        await make_instructor(app, course, discord_id)
+        print(
+            f"Discord user {discord_id} is its instructor; they bind their server with "
+            f"/course setup slug:{course.slug}"
+        )
+    else:
+        print(no_instructor_hint(course.slug))
     return 0
+
+
+async def make_bind_code(app: App, args: argparse.Namespace) -> int:
+    lifetime = parse_lifetime(args.expires_in)
+    issued = await app.bind_codes.create(args.slug, expires_in=lifetime)
+    until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    print(f"A binding code for {issued.course.slug!r}, valid once, until {until}:")
+    print(f"  {issued.code}")
+    print("Give it to the person who will run, in their Discord server:")
+    print(f"  /course setup slug:{issued.course.slug} code:{issued.code}")
+    print("It makes them the course's instructor only if the course has none. It is not shown again.")
+    return 0
+
+
+async def make_instructor(app: App, course: Course, discord_id: str) -> None:
+    """Works before the person ever used Studyhall: their account is made now, named on first use."""
+    user = await user_for_discord_id(app, discord_id)
+    await app.accounts.set_role(user.id, course.id, "instructor", surface="cli")
+
+
+def no_instructor_hint(slug: str) -> str:
+    return (
+        f"The course has no instructor: nobody can bind it from Discord until you run "
+        f"`studyhall user role --discord-id ID --course {slug} --role instructor`, or make a one-time "
+        f"code with `studyhall course bind-code {slug}`."
+    )
 
 
 async def set_course(app: App, args: argparse.Namespace) -> int:

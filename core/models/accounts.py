@@ -24,6 +24,10 @@ AuditEvent = Literal[
     "role_changed",
     "leaderboard_visibility_changed",
     "profile_changed",
+    "guild_bound",
+    "bind_code_created",
+    "bind_code_used",
+    "bind_code_refused",
 ]
 
 ALL_SCOPES: tuple[Scope, ...] = ("read", "progress:write")

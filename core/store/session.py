@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 
 from core.store.audit import AuditRepository
+from core.store.bind_codes import BindCodesRepository
 from core.store.books import BooksRepository
 from core.store.conversations import ConversationsRepository
 from core.store.courses import CoursesRepository
@@ -81,6 +82,10 @@ class StoreSession:
     @cached_property
     def user_data(self) -> UserDataRepository:
         return UserDataRepository(self.conn)
+
+    @cached_property
+    def bind_codes(self) -> BindCodesRepository:
+        return BindCodesRepository(self.conn)
 
 
 class Store:
