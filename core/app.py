@@ -23,6 +23,7 @@ from core.progress.quizzes import Quizzes
 from core.progress.recommendations import Recommendations
 from core.progress.reports import Reports
 from core.progress.tracking import Tracking
+from core.public_posts import PublicPosts
 from core.quotas import Quotas
 from core.settings import Settings
 from core.staff import Staff
@@ -58,6 +59,7 @@ class App:
     leaderboards: Leaderboards
     reports: Reports
     recommendations: Recommendations
+    public_posts: PublicPosts
 
 
 @asynccontextmanager
@@ -113,6 +115,7 @@ async def open_app(
                 leaderboards=leaderboards,
                 reports=Reports(store, clock),
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
+                public_posts=PublicPosts(store, clock),
             )
         finally:
             await library.close()

@@ -10,8 +10,9 @@ from core.errors import NotFound
 from core.store.session import Store, StoreSession
 
 EXPORT_FORMAT = 1
-# Rows that outlive the user, with the user set to NULL: security events and usage counts.
-ANONYMISED_TABLES = frozenset({"audit_log", "usage_events"})
+# Rows that outlive the user, with the user set to NULL: security events, usage counts, and
+# public Discord messages still to be taken down (where, not who).
+ANONYMISED_TABLES = frozenset({"audit_log", "usage_events", "public_posts"})
 # Audit details that are the person's own words or names: dropped from the rows about them.
 FREE_TEXT_DETAILS = frozenset({"name", "display_name", "nickname", "email", "comment", "question", "title"})
 

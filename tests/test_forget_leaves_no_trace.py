@@ -25,6 +25,9 @@ async def a_student_who_did_everything(app: App, course, clock):
 
     answer = await app.answers.ask(course, zelda, QUESTION, surface="discord", channel_ref="discord:1:2")
     await app.conversations.feedback(zelda.id, answer.message_id, 1, "helpful, says zq9931")
+    await app.public_posts.remember(
+        zelda.id, answer.conversation_id, guild_id="700000000000000001", channel_id="71", message_id="72"
+    )
     quiz = await app.quizzes.quiz(course, "week-1")
     await app.quizzes.submit(zelda, course, "week-1", [q.answer for q in quiz.questions])
     units = await app.tracking.units(course)
@@ -67,7 +70,15 @@ async def test_the_scan_sees_every_table_and_finds_her_before(book_app: App, cou
     tables = await all_tables(book_app.db)
     assert {"users", "audit_log", "leaderboard_snapshots", "messages"} <= set(tables)
     found = " ".join(await traces(book_app.db, needles(zelda)))
-    for table in ("users", "identities", "api_tokens", "messages", "audit_log", "leaderboard_snapshots"):
+    for table in (
+        "users",
+        "identities",
+        "api_tokens",
+        "messages",
+        "audit_log",
+        "leaderboard_snapshots",
+        "public_posts",
+    ):
         assert f"{table}." in found
 
 
@@ -79,6 +90,8 @@ async def test_forget_leaves_no_trace_in_any_table(book_app: App, course, clock)
     await book_app.privacy.forget(zelda.id)
 
     assert await traces(book_app.db, needles(zelda)) == []
+    # Her public answer waits, nobody's, for the bot to delete it.
+    assert [p.message_id for p in await book_app.public_posts.orphaned()] == ["72"]
     # The audit keeps every event, without the person.
     async with book_app.store.read() as s:
         assert await s.conn.fetchval("SELECT COUNT(*) FROM audit_log WHERE event = 'role_changed'") == events

@@ -15,6 +15,7 @@ from core.store.enrollments import EnrollmentsRepository
 from core.store.generated import GeneratedRepository
 from core.store.leaderboards import LeaderboardsRepository, RecommendationsRepository
 from core.store.progress import ProgressRepository
+from core.store.public_posts import PublicPostsRepository
 from core.store.quotas import QuotasRepository
 from core.store.tokens import TokensRepository
 from core.store.usage import UsageRepository
@@ -81,6 +82,10 @@ class StoreSession:
     @cached_property
     def user_data(self) -> UserDataRepository:
         return UserDataRepository(self.conn)
+
+    @cached_property
+    def public_posts(self) -> PublicPostsRepository:
+        return PublicPostsRepository(self.conn)
 
 
 class Store:

@@ -34,6 +34,7 @@ USER_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "progress": (frozenset(), frozenset()),
     "quiz_attempts": (frozenset({"answers"}), frozenset()),
     "recommendations": (frozenset(), frozenset()),
+    "public_posts": (frozenset(), frozenset()),
 }
 
 
