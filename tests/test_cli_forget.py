@@ -66,3 +66,18 @@ def test_a_hidden_student_is_hidden_on_past_weeks_until_shown_again(run) -> None
     assert [(r["rank"], r["discord_id"]) for r in week_board(run, week)] == [(2, BO)]
     assert run("user", "set", "--discord-id", ZELDA, "--leaderboard", "visible").returncode == 0
     assert [r["discord_id"] for r in week_board(run, week)] == [ZELDA, BO]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_forget_says_the_bot_will_delete_her_public_answers(run, db: Database) -> None:
+    assert run("progress", "complete", "week-1", "--discord-id", ZELDA, "--course", "demo").returncode == 0
+    async with db.transaction() as conn:  # as the bot records a public /ask answer
+        user_id = await conn.fetchval("SELECT user_id FROM identities WHERE subject = $1", ZELDA)
+        await conn.execute(
+            "INSERT INTO public_posts (id, user_id, guild_id, channel_id, message_id, created_at)"
+            " VALUES ('p1', $1, '70', '71', '72', '2026-11-02T09:00:00.000000+00:00')",
+            user_id,
+        )
+    forgot = run("user", "forget", "--discord-id", ZELDA, "--yes")
+    assert forgot.returncode == 0, forgot.stderr
+    assert "1 public Discord message is left for the bot to delete" in forgot.stdout
