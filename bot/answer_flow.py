@@ -84,15 +84,19 @@ async def ask_and_answer(
 async def remember_posts(
     interaction: discord.Interaction, user_id: str, conversation_id: str, posted: list[discord.Message]
 ) -> None:
-    """Public messages carry the question: note where, so forget and delete can take them down."""
-    for message in posted:
-        await app_of(interaction).public_posts.remember(
-            user_id,
-            conversation_id,
-            guild_id=str(interaction.guild_id) if interaction.guild_id else None,
-            channel_id=str(message.channel.id),
-            message_id=str(message.id),
-        )
+    """Public messages carry the question: note where, so forget and delete can take them down.
+    The answer is already delivered: a failure here is logged, not shown to the student."""
+    try:
+        for message in posted:
+            await app_of(interaction).public_posts.remember(
+                user_id,
+                conversation_id,
+                guild_id=str(interaction.guild_id) if interaction.guild_id else None,
+                channel_id=str(message.channel.id),
+                message_id=str(message.id),
+            )
+    except Exception:
+        log.exception("could not record where a public answer was posted")
 
 
 async def _streamed(interaction: discord.Interaction, items, pace: Pace) -> Answer:

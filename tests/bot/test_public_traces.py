@@ -134,3 +134,30 @@ async def test_a_forget_from_the_cli_is_cleaned_up_by_the_bot(discord_bot: BotHa
 
     assert "zq9931" not in channel_text(discord_bot)
     assert await cog.take_down_waiting() == 0
+
+
+async def test_a_frozen_week_shown_on_discord_leaves_out_the_hidden_and_the_forgotten(
+    discord_bot: BotHarness, book_app, course, clock
+) -> None:
+    for person, units in ((STUDENT, ("week-1", "week-2")), (OTHER_STUDENT, ("week-1",))):
+        user = await book_app.accounts.resolve("discord", person.id, person.name)
+        for unit in units:
+            await book_app.tracking.mark(user, course, unit)
+    clock.advance(days=7)
+    await book_app.leaderboards.board(course)  # the week that ended is frozen with Ada on top
+    [week] = await book_app.leaderboards.weeks(course)
+
+    def shown() -> str:
+        return board[0].text() if (board := [c for c in calls if c.embeds]) else ""
+
+    calls = await discord_bot.send(discord_bot.slash("leaderboard", week=week, person=OTHER_STUDENT))
+    assert "**#1** Ada" in shown() and "**#2** Grace" in shown()
+
+    await discord_bot.send(discord_bot.slash("privacy", group="leaderboard", sub="hide"))
+    calls = await discord_bot.send(discord_bot.slash("leaderboard", week=week, person=OTHER_STUDENT))
+    assert "Ada" not in shown() and "**#2** Grace" in shown()
+
+    await discord_bot.send(discord_bot.slash("privacy", group="leaderboard", sub="show"))
+    await forget_me(discord_bot)
+    calls = await discord_bot.send(discord_bot.slash("leaderboard", week=week, person=OTHER_STUDENT))
+    assert "Ada" not in shown() and "**#2** Grace" in shown()
