@@ -161,3 +161,20 @@ async def test_a_frozen_week_shown_on_discord_leaves_out_the_hidden_and_the_forg
     await forget_me(discord_bot)
     calls = await discord_bot.send(discord_bot.slash("leaderboard", week=week, person=OTHER_STUDENT))
     assert "Ada" not in shown() and "**#2** Grace" in shown()
+
+
+async def test_sources_on_an_answer_that_could_not_be_taken_down_say_it_was_deleted(
+    discord_bot: BotHarness, book_app
+) -> None:
+    answer = await ask_in_public(discord_bot, "What is the zero moment point?")
+    asked = answer_id(answer)
+    assert f"sh:ask:sources:{asked}" in answer.custom_ids()
+    discord_bot.http.hidden_channels.add(CHANNEL_ID)
+    await forget_me(discord_bot)
+    discord_bot.http.hidden_channels.clear()  # the message stayed; a classmate presses its button
+
+    pressed = await discord_bot.send(
+        discord_bot.click(discord_bot.message(answer), f"sh:ask:sources:{asked}", person=OTHER_STUDENT)
+    )
+    assert pressed[-1].ephemeral and "no longer stored" in pressed[-1].content
+    assert asked not in pressed[-1].content
