@@ -13,6 +13,7 @@ EXPORT_FORMAT = 1
 # Rows that outlive the user, with the user set to NULL: security events, usage counts, and
 # public Discord messages still to be taken down (where, not who).
 ANONYMISED_TABLES = frozenset({"audit_log", "usage_events", "public_posts"})
+MIN_SEARCHED_ID = 8  # ids at least this long are also found inside longer strings
 # Audit details that are the person's own words or names: dropped from the rows about them.
 FREE_TEXT_DETAILS = frozenset({"name", "display_name", "nickname", "email", "comment", "question", "title"})
 
@@ -92,6 +93,12 @@ def _without(value: Any, ids: set[str], texts: set[str], *, dropping: bool) -> A
         }
     if isinstance(value, list):
         return [_without(item, ids, texts, dropping=dropping) for item in value]
-    if isinstance(value, str) and (value in texts or any(i in value for i in ids)):
+    if isinstance(value, str) and (value in texts or value in ids or any(_within(i, value) for i in ids)):
         return None
     return value
+
+
+def _within(identifier: str, text: str) -> bool:
+    # Long ids (UUIDs, Discord snowflakes) are looked for inside strings ("discord:<id>"); a short
+    # one (a local login) only as a whole value, so it cannot blank unrelated words.
+    return len(identifier) >= MIN_SEARCHED_ID and identifier in text

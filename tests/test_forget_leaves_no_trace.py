@@ -132,3 +132,17 @@ async def test_hiding_hides_her_on_past_boards_too_and_showing_brings_her_back(
     await book_app.accounts.set_leaderboard_visibility(zelda.id, True, surface="discord")
     shown = await book_app.leaderboards.board(course, week=week)
     assert [r.display_name for r in shown.rows] == [NAME, "Bob Bystander"]
+
+
+def test_audit_details_lose_the_person_and_keep_the_event() -> None:
+    from core.privacy import _without
+
+    ids = {"181c562f-aaaa-bbbb-cccc-1234567890ab", DISCORD_ID, "pat"}
+    about_someone_else = {"to": "ta", "by": "181c562f-aaaa-bbbb-cccc-1234567890ab", "note": "pat the dog"}
+    assert _without(about_someone_else, ids, set(), dropping=False) == {
+        "to": "ta",
+        "by": None,
+        "note": "pat the dog",  # a short login is blanked only as a whole value
+    }
+    own = {"name": "laptop", "scopes": ["read"], "where": f"discord:{DISCORD_ID}", "who": "pat"}
+    assert _without(own, ids, {"laptop"}, dropping=True) == {"scopes": ["read"], "where": None, "who": None}
