@@ -73,8 +73,30 @@ async def ask_and_answer(
             pace_of(interaction),
         )
     # Delivered after `working` ends, so its "still working" note can't land on top of the answer.
-    await deliver(interaction, question, answer, found.course.book_url, view_for(answer), private=private)
+    posted = await deliver(
+        interaction, question, answer, found.course.book_url, view_for(answer), private=private
+    )
+    if not private and answer.conversation_id:
+        await remember_posts(interaction, found.user.id, answer.conversation_id, posted)
     return answer
+
+
+async def remember_posts(
+    interaction: discord.Interaction, user_id: str, conversation_id: str, posted: list[discord.Message]
+) -> None:
+    """Public messages carry the question: note where, so forget and delete can take them down.
+    The answer is already delivered: a failure here is logged, not shown to the student."""
+    try:
+        for message in posted:
+            await app_of(interaction).public_posts.remember(
+                user_id,
+                conversation_id,
+                guild_id=str(interaction.guild_id) if interaction.guild_id else None,
+                channel_id=str(message.channel.id),
+                message_id=str(message.id),
+            )
+    except Exception:
+        log.exception("could not record where a public answer was posted")
 
 
 async def _streamed(interaction: discord.Interaction, items, pace: Pace) -> Answer:
@@ -105,19 +127,24 @@ async def deliver(
     view: discord.ui.View | None,
     *,
     private: bool,
-) -> None:
-    """The first message replaces the pending reply; the rest follow; the buttons ride on the last."""
+) -> list[discord.Message]:
+    """The first message replaces the pending reply; the rest follow; the buttons ride on the last.
+    Returns the messages, as Discord holds them."""
     groups = in_messages(answer_embeds(question, answer, book_url))
+    posted: list[discord.Message] = []
     for i, group in enumerate(groups):
         last = i == len(groups) - 1
         if i == 0:
-            await interaction.edit_original_response(
+            sent = await interaction.edit_original_response(
                 content=None, embeds=group, view=view if last else None, allowed_mentions=respond.NO_MENTIONS
             )
         else:
-            await interaction.followup.send(
+            sent = await interaction.followup.send(
                 embeds=group,
                 view=view if last and view is not None else MISSING,
                 ephemeral=private,
                 allowed_mentions=respond.NO_MENTIONS,
+                wait=True,
             )
+        posted.append(sent)
+    return posted

@@ -24,6 +24,7 @@ from core.progress.quizzes import Quizzes
 from core.progress.recommendations import Recommendations
 from core.progress.reports import Reports
 from core.progress.tracking import Tracking
+from core.public_posts import PublicPosts
 from core.quotas import Quotas
 from core.settings import Settings
 from core.staff import Staff
@@ -60,6 +61,7 @@ class App:
     reports: Reports
     recommendations: Recommendations
     bind_codes: BindCodes
+    public_posts: PublicPosts
 
 
 @asynccontextmanager
@@ -117,6 +119,7 @@ async def open_app(
                 reports=Reports(store, clock),
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
                 bind_codes=bind_codes,
+                public_posts=PublicPosts(store, clock),
             )
         finally:
             await library.close()

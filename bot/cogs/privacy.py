@@ -10,11 +10,12 @@ import re
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot import respond
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, course_of
+from bot.takedown import said, take_down
 from bot.views.base import View, reported
 from bot.views.keep import KeepIt
 from core.errors import NotFound
@@ -23,6 +24,7 @@ from core.models.accounts import User
 log = logging.getLogger(__name__)
 
 CONFIRM_FOR = 600  # seconds a "forget me" confirmation stays valid
+SWEEP_EVERY_MINUTES = 10  # how often public messages left by a CLI or MCP forget are taken down
 NOTHING_STORED = "Studyhall has nothing stored about you."
 
 
@@ -75,12 +77,18 @@ class ConfirmForget(
         if user is None:
             await respond.edit(interaction, NOTHING_STORED, view=None)
             return
-        removed = await app_of(interaction).privacy.forget(user.id, surface="discord")
+        app = app_of(interaction)
+        posts = await app.public_posts.of_user(user.id)
+        if posts:
+            await interaction.response.defer()  # deleting messages can outlast Discord's 3 seconds
+        removed = await app.privacy.forget(user.id, surface="discord")
         log.info("a Discord user was forgotten (%d rows)", sum(removed.values()))
+        public = said(await take_down(interaction.client, app, posts)) if posts else ""
         await respond.edit(
             interaction,
             f"🗑️ Done: your account and everything about it are deleted ({sum(removed.values())} records). "
-            "If you use Studyhall again you start afresh.",
+            + (f"{public} " if public else "")
+            + "If you use Studyhall again you start afresh.",
             view=None,
         )
 
@@ -92,6 +100,34 @@ class PrivacyCog(FeatureCog, name="Privacy"):
     )
 
     dynamic_items = (ConfirmForget,)
+
+    async def cog_load(self) -> None:
+        await super().cog_load()
+        if getattr(self.bot, "app", None) is not None:
+            self.sweep.start()
+
+    async def cog_unload(self) -> None:
+        await super().cog_unload()
+        self.sweep.cancel()
+
+    @tasks.loop(minutes=SWEEP_EVERY_MINUTES)
+    async def sweep(self) -> None:
+        await self.take_down_waiting()
+
+    @sweep.before_loop
+    async def _connected(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def take_down_waiting(self) -> int:
+        """Delete public messages whose student was forgotten (or whose conversation was deleted)
+        where the bot could not act at once, as from the CLI. Returns how many were removed."""
+        app = self.bot.app  # type: ignore[attr-defined]
+        posts = await app.public_posts.orphaned()
+        if not posts:
+            return 0
+        outcome = await take_down(self.bot, app, posts)
+        log.info("took down %d public message(s) left by forgotten students", len(outcome.removed))
+        return len(outcome.removed)
 
     @privacy.command(name="export")
     async def export(self, interaction: discord.Interaction) -> None:

@@ -24,6 +24,10 @@ NOT_YOURS_TO_RATE = "Only the person who asked can rate this answer."
 NOT_YOURS_TO_FOLLOW = (
     "Only the person who asked can follow up on this answer; ask your own question with /ask."
 )
+GONE = (
+    "📭 That answer is no longer stored: whoever asked deleted it (or their account), "
+    "and its sources went with it. Ask your own question with /ask."
+)
 THANKS = {1: "👍 Thanks — marked as helpful.", -1: "👎 Thanks — marked as not helpful."}
 
 
@@ -130,7 +134,11 @@ class ShowSources(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:s
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
         found = await who(interaction)
-        citations = await app_of(interaction).conversations.sources(found.course.id, self.answer_id)
+        try:
+            citations = await app_of(interaction).conversations.sources(found.course.id, self.answer_id)
+        except NotFound:
+            await respond.reply(interaction, GONE, ephemeral=True)
+            return
         await respond.reply(
             interaction, embed=sources_embed(citations, found.course.book_url), ephemeral=True
         )

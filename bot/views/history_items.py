@@ -12,6 +12,7 @@ import discord
 from bot import respond
 from bot.context import account, app_of
 from bot.limits import LABEL, MAX_CHOICES, SELECT_DESCRIPTION, clip, fit_embed, split_message
+from bot.takedown import said, take_down
 from bot.views.base import View, reported
 from bot.views.keep import KeepIt
 from core.models.conversations import Conversation, Message
@@ -192,9 +193,14 @@ class ConfirmDelete(discord.ui.DynamicItem[discord.ui.Button], template=rf"sh:hi
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
         user = await account(interaction)
-        await app_of(interaction).conversations.delete(user.id, self.conversation_id)
+        app = app_of(interaction)
+        posts = await app.public_posts.of_conversation(user.id, self.conversation_id)
+        if posts:
+            await interaction.response.defer()  # deleting messages can outlast Discord's 3 seconds
+        await app.conversations.delete(user.id, self.conversation_id)
         log.debug("conversation %s deleted by its owner", self.conversation_id)
-        await respond.edit(interaction, "🗑️ Deleted.", view=None)
+        public = said(await take_down(interaction.client, app, posts)) if posts else ""
+        await respond.edit(interaction, "🗑️ Deleted." + (f" {public}" if public else ""), view=None)
 
 
 ITEMS = (TurnHistoryPage, OpenConversation, DeleteConversation, ConfirmDelete)

@@ -56,9 +56,17 @@ async def forget_user(app: App, args: argparse.Namespace) -> int:
             "add --yes to confirm (export it first with 'user export').",
         )
     user = await user_by_discord_id(app, args.discord_id)
+    posts = len(await app.public_posts.of_user(user.id))
     removed = await app.privacy.forget(user.id, surface="cli")
     summary = ", ".join(f"{n} {table}" for table, n in removed.items() if n)
     print(f"Forgot user {args.discord_id}: removed the account" + (f", {summary}." if summary else "."))
+    if posts:
+        # Only the bot can reach Discord: its sweep deletes them, without knowing whose they were.
+        one = posts == 1
+        print(
+            f"{posts} public Discord message{'' if one else 's'} {'is' if one else 'are'} left for the bot "
+            "to delete (a running bot does it within 10 minutes)."
+        )
     return 0
 
 

@@ -94,9 +94,21 @@ class Leaderboards:
         if stored is None:
             hint = f"Frozen weeks: {', '.join(weeks[:8])}." if weeks else "No week has been frozen yet."
             raise NotFound("leaderboard for the week of", key, hint)
-        rows = [BoardRow.model_validate(r) for r in stored]
-        viewer = next((r for r in rows if r.user_id == viewer_id), None) if viewer_id else None
-        return Board(course=course.slug, week_start=key, rows=rows[:limit], viewer=viewer, students=len(rows))
+        every = [BoardRow.model_validate(r) for r in stored]
+        # Hiding reaches back: who is hidden now is left off past boards too (and back on when
+        # they show themselves again); the others keep the rank they were posted with.
+        async with self._store.read() as s:
+            hidden = await s.leaderboards.hidden_students(course.id)
+        rows = [r for r in every if r.user_id not in hidden]
+        viewer = next((r for r in every if r.user_id == viewer_id), None) if viewer_id else None
+        return Board(
+            course=course.slug,
+            week_start=key,
+            rows=rows[:limit],
+            viewer=viewer,
+            viewer_hidden=viewer_id in hidden,
+            students=len(every),
+        )
 
     async def _visible_top(self, s, course_id: str, limit: int) -> list[BoardRow]:
         """The first `limit` visible students, ranked among all students (hidden ones included)."""

@@ -50,5 +50,24 @@ class AuditRepository:
         )
         return [AuditEntry.model_validate(r) for r in rows]
 
+    async def mentioning(self, user_id: str, texts: list[str]) -> list[dict[str, Any]]:
+        """The user's own rows and every row whose details contain one of `texts` (a superset:
+        LIKE's wildcards only widen it; the caller checks each value)."""
+        sql = "SELECT id, user_id, details FROM audit_log WHERE user_id = $1"
+        args: list[Any] = [user_id]
+        for text in texts:
+            args.append(text)
+            sql += f" OR CAST(details AS TEXT) LIKE '%' || CAST(${len(args)} AS TEXT) || '%'"
+        rows = await self._conn.fetch(sql, *args)
+        return [
+            {**r, "details": json.loads(r["details"]) if isinstance(r["details"], str) else r["details"]}
+            for r in rows
+        ]
+
+    async def set_details(self, entry_id: str, details: dict[str, Any]) -> None:
+        await self._conn.execute(
+            "UPDATE audit_log SET details = $2 WHERE id = $1", entry_id, json.dumps(details)
+        )
+
     async def purge_before(self, before: datetime) -> int:
         return await self._conn.execute("DELETE FROM audit_log WHERE created_at < $1", before)

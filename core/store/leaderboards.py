@@ -72,6 +72,35 @@ class LeaderboardsRepository:
             == 1
         )
 
+    async def snapshots_with(self, user_id: str) -> list[dict[str, Any]]:
+        """Every frozen board the user is on: id, course slug, week and its rows."""
+        rows = await self._conn.fetch(
+            "SELECT s.id, c.slug AS course, s.week_start, s.rows FROM leaderboard_snapshots s"
+            " JOIN courses c ON c.id = s.course_id"
+            " WHERE CAST(s.rows AS TEXT) LIKE '%' || CAST($1 AS TEXT) || '%' ORDER BY s.week_start",
+            user_id,
+        )
+        found = []
+        for r in rows:
+            board = json.loads(r["rows"]) if isinstance(r["rows"], str) else r["rows"]
+            if any(row.get("user_id") == user_id for row in board):
+                found.append({**r, "rows": board})
+        return found
+
+    async def rewrite_snapshot(self, snapshot_id: str, rows: list[dict[str, Any]]) -> None:
+        await self._conn.execute(
+            "UPDATE leaderboard_snapshots SET rows = $2 WHERE id = $1",
+            snapshot_id,
+            json.dumps(rows, default=str),
+        )
+
+    async def hidden_students(self, course_id: str) -> set[str]:
+        """Who has hidden themselves in this course now (few, so read whole)."""
+        rows = await self._conn.fetch(
+            "SELECT user_id FROM enrollments WHERE course_id = $1 AND NOT leaderboard_visible", course_id
+        )
+        return {r["user_id"] for r in rows}
+
     async def weeks(self, course_id: str) -> list[str]:
         rows = await self._conn.fetch(
             "SELECT week_start FROM leaderboard_snapshots WHERE course_id = $1 ORDER BY week_start DESC",

@@ -16,6 +16,7 @@ from core.store.enrollments import EnrollmentsRepository
 from core.store.generated import GeneratedRepository
 from core.store.leaderboards import LeaderboardsRepository, RecommendationsRepository
 from core.store.progress import ProgressRepository
+from core.store.public_posts import PublicPostsRepository
 from core.store.quotas import QuotasRepository
 from core.store.tokens import TokensRepository
 from core.store.usage import UsageRepository
@@ -86,6 +87,8 @@ class StoreSession:
     @cached_property
     def bind_codes(self) -> BindCodesRepository:
         return BindCodesRepository(self.conn)
+    def public_posts(self) -> PublicPostsRepository:
+        return PublicPostsRepository(self.conn)
 
 
 class Store:

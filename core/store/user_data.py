@@ -34,6 +34,7 @@ USER_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "progress": (frozenset(), frozenset()),
     "quiz_attempts": (frozenset({"answers"}), frozenset()),
     "recommendations": (frozenset(), frozenset()),
+    "public_posts": (frozenset(), frozenset()),
 }
 
 
@@ -73,6 +74,21 @@ class UserDataRepository:
             rows = await self._conn.fetch(f"SELECT * FROM {table} WHERE user_id = $1 ORDER BY id", user_id)
             data[table] = [_plain(r, json_columns, secret_columns) for r in rows]
         return data
+
+    async def names(self, user_id: str) -> tuple[set[str], set[str]]:
+        """How the user is known: (ids: user id and identity subjects; free text: display names and
+        token names), so their traces can be found in rows that keep no user_id."""
+        ids, texts = {user_id}, set()
+        for r in await self._conn.fetch("SELECT display_name FROM users WHERE id = $1", user_id):
+            texts.add(r["display_name"])
+        for r in await self._conn.fetch(
+            "SELECT subject, display_name FROM identities WHERE user_id = $1", user_id
+        ):
+            ids.add(r["subject"])
+            texts.add(r["display_name"])
+        for r in await self._conn.fetch("SELECT name FROM api_tokens WHERE user_id = $1", user_id):
+            texts.add(r["name"])
+        return ids, {t for t in texts if t}
 
     async def count_rows(self, user_id: str) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -109,6 +109,8 @@ class FakeDiscord:
         self.originals: dict[str, str] = {}  # interaction token → its original response's message id
         self.channels: dict[str, str] = {}  # interaction token → channel id
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id → registered
+        self.hidden_channels: set[str] = set()  # channels the bot can no longer see: 403 there
+        self.deleted: list[str] = []  # ids of messages deleted through the channel API
         self._ids = itertools.count(1_300_000_000_000_000_000)
 
     def snowflake(self) -> str:
@@ -153,6 +155,8 @@ class FakeDiscord:
             return 200, self.messages[message_id]
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
             return 200, self._message(parts[1], call)
+        if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
+            return self._channel_message(parts[1], parts[3], call)
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             where = parts[3] if len(parts) > 4 else "global"
             # Discord gives context-menu commands (which send no description) an empty one.
@@ -166,6 +170,29 @@ class FakeDiscord:
         if parts == ["users", "@me"]:
             return 200, BOT_USER
         return 404, {"message": "404: Not Found", "code": 0}
+
+    def _channel_message(self, channel_id: str, message_id: str, call: Call) -> tuple[int, Any]:
+        """GET, PATCH or DELETE one message through the channel API, as the bot user."""
+        if channel_id in self.hidden_channels:
+            return 403, {"message": "Missing Access", "code": 50001}
+        message = self.messages.get(message_id)
+        if message is None or message["channel_id"] != channel_id:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        if call.method == "DELETE":
+            del self.messages[message_id]
+            self.deleted.append(message_id)
+            return 204, None
+        if call.method == "PATCH":
+            return 200, self._edit(message_id, call)
+        return 200, public(message)
+
+    def in_channel(self, channel_id: str) -> list[dict[str, Any]]:
+        """What everyone in a channel can read now: the bot's messages there that are not ephemeral."""
+        return [
+            public(m)
+            for m in self.messages.values()
+            if m["channel_id"] == channel_id and not (m.get("flags") or 0) & 64
+        ]
 
     def _callback(self, interaction_id: str, token: str, call: Call) -> dict[str, Any]:
         kind = call.json["type"]
