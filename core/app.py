@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from core.access import Access
 from core.accounts import Accounts
 from core.answers.explain import Explainer
 from core.answers.llm import GroundedLlm
@@ -58,6 +59,7 @@ class App:
     leaderboards: Leaderboards
     reports: Reports
     recommendations: Recommendations
+    access: Access
 
 
 @asynccontextmanager
@@ -113,6 +115,7 @@ async def open_app(
                 leaderboards=leaderboards,
                 reports=Reports(store, clock),
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
+                access=Access(accounts, courses),
             )
         finally:
             await library.close()

@@ -60,7 +60,10 @@ class Runtime:
         return await self.app.courses.get(self.course_slug)
 
     async def caller(self) -> Caller:
-        return await self.identity.caller()
+        """Who is calling, once the core agrees they may use this course (members only)."""
+        caller = await self.identity.caller()
+        await self.app.access.require(caller.user, await self.course(), token_course_id=caller.course_id)
+        return caller
 
     def uri(self, path: str, anchor: str = "") -> str:
         base = f"book://{self.course_slug}/{quote(path, safe='/')}"
