@@ -150,9 +150,7 @@ class Accounts:
         assert enrollment is not None
         return enrollment
 
-    async def enter_course(
-        self, user_id: str, course_id: str, display_name: str | None = None
-    ) -> Enrollment:
+    async def enter_course(self, user_id: str, course_id: str, display_name: str | None = None) -> Enrollment:
         """A user acting in a course: enrolled as a student on first use, and remembered as their
         latest course (written at most every few minutes, so a busy student costs few writes).
         `display_name` is the name they go by there (a server nickname), kept per course."""
@@ -161,7 +159,7 @@ class Accounts:
             display_name = validation.text("display name", display_name)
         async with self._store.read() as s:
             enrollment = await s.enrollments.get(user_id, course_id)
-        renamed = display_name is not None and enrollment is not None and enrollment.display_name != display_name
+        renamed = bool(display_name and enrollment and enrollment.display_name != display_name)
         recent = enrollment and enrollment.last_active_at and now - enrollment.last_active_at < ACTIVE_TOUCH
         if recent and not renamed:
             return enrollment

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.shared.exceptions import MCPError
 from mcp.types import (
     Completion,
     CompletionArgument,
@@ -16,7 +17,6 @@ from mcp.types import (
     PromptReference,
     ResourceTemplateReference,
 )
-from mcp.shared.exceptions import MCPError
 from pydantic import Field
 
 from core.errors import NotFound, PermissionDenied, StudyhallError

@@ -41,7 +41,9 @@ async def test_autocomplete_creates_no_account_and_renames_nobody(discord_bot: B
         )
         assert suggested[0].json["data"]["choices"], "autocomplete still suggests chapters"
         await discord_bot.send(discord_bot.slash("complete", person=person, unit="we", focused="unit"))
-        await discord_bot.send(discord_bot.slash("token", sub="revoke", person=person, token="x", focused="token"))
+        await discord_bot.send(
+            discord_bot.slash("token", sub="revoke", person=person, token="x", focused="token")
+        )
     assert await users(book_app) == before
     assert (await book_app.accounts.find("discord", OTHER_STUDENT.id)).display_name == "Grace"
 
@@ -57,9 +59,7 @@ async def test_boards_show_each_servers_nickname(discord_bot: BotHarness, book_a
     await discord_bot.send(discord_bot.slash("progress", person=elsewhere, guild=SECOND_GUILD))
     first = next(c for c in await discord_bot.send(discord_bot.slash("leaderboard")) if c.embeds).text()
     second = next(
-        c
-        for c in await discord_bot.send(discord_bot.slash("leaderboard", guild=SECOND_GUILD))
-        if c.embeds
+        c for c in await discord_bot.send(discord_bot.slash("leaderboard", guild=SECOND_GUILD)) if c.embeds
     ).text()
     assert "Ada Lovelace (Section 2)" in first and "xX" not in first and "Ada L." not in first
     assert "Ada L." in second and "Section 2" not in second

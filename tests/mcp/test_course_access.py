@@ -87,7 +87,7 @@ async def test_a_token_bound_to_another_course_is_refused(book_app, course, stra
     bound_here = await token_for(book_app, stranger, course_id=course.id)
     anywhere = await token_for(book_app, stranger)
     async with serving(book_app) as base:
-        refused = await post(base, bound_elsewhere, "tools/call leaderboard", ATTACKS["tools/call leaderboard"])
+        refused = await post(base, bound_elsewhere, "tools/call", ATTACKS["tools/call leaderboard"])
         assert refused.status_code == 403
         assert "only for the course 'other'" in refused.json()["error"]["message"]
         for token in (bound_here, anywhere):
