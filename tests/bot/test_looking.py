@@ -81,3 +81,14 @@ async def test_a_token_made_in_a_server_is_for_its_course(discord_bot: BotHarnes
     listed = (await discord_bot.send(discord_bot.slash("token", sub="list")))[0].text()
     laptop, desktop = (next(line for line in listed.splitlines() if n in line) for n in ("laptop", "desktop"))
     assert "Sample Book" in laptop and "every course" in desktop
+
+
+async def test_looking_at_your_own_pages_creates_no_account(discord_bot: BotHarness, book_app) -> None:
+    before = await users(book_app)
+    profile = await discord_bot.send(discord_bot.slash("profile", sub="show"))
+    assert profile[-1].ephemeral and profile[-1].embeds
+    history = await discord_bot.send(discord_bot.slash("history"))
+    assert "no conversations yet" in history[-1].content
+    tokens = await discord_bot.send(discord_bot.slash("token", sub="list"))
+    assert "no tokens yet" in tokens[-1].content
+    assert await users(book_app) == before
