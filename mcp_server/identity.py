@@ -26,6 +26,7 @@ class Caller:
     user: User
     scopes: frozenset[str]
     course_id: str | None = None  # the course its token is bound to; None: any (or no token)
+    role: str | None = None  # their role in the served course, once Runtime.caller() admitted them
 
     def can(self, scope: str) -> bool:
         return scope in self.scopes

@@ -132,3 +132,12 @@ async def test_over_stdio_the_local_user_studies_but_stays_off_the_board(book_ap
         board = (await client.call_tool("leaderboard", {})).structured_content
     assert "Local user" not in [r["display_name"] for r in board["rows"]]
     assert board["you_hidden"] is True
+
+
+async def test_over_stdio_a_token_bound_to_another_course_gets_tool_errors(book_app, course, stranger):
+    await book_app.accounts.enroll(stranger.id, course.id)
+    other = await book_app.courses.get("other")
+    token = await token_for(book_app, stranger, course_id=other.id)
+    async with Client(params(book_app, STUDYHALL_TOKEN=token)) as client:
+        result = await client.call_tool("get_progress", {})
+    assert result.is_error and "only for the course 'other'" in result.content[0].text
