@@ -92,3 +92,19 @@ async def test_looking_at_your_own_pages_creates_no_account(discord_bot: BotHarn
     tokens = await discord_bot.send(discord_bot.slash("token", sub="list"))
     assert "no tokens yet" in tokens[-1].content
     assert await users(book_app) == before
+
+
+async def test_a_passer_by_pressing_a_public_answers_buttons_gets_no_account(
+    discord_bot: BotHarness, book_app
+) -> None:
+    calls = await discord_bot.send(discord_bot.slash("ask", question="What is the zero moment point?"))
+    reply = next(c for c in calls if c.path.startswith("/webhooks") and c.embeds)
+    message = discord_bot.message(reply)
+    answer = next(i for i in reply.custom_ids() if i.startswith("sh:ask:rate:up:")).rsplit(":", 1)[1]
+    before = await users(book_app)
+    passer_by = Person("800000000000000008", "Passer-by")
+    rated = await discord_bot.send(discord_bot.click(message, f"sh:ask:rate:up:{answer}", person=passer_by))
+    assert rated[0].ephemeral and "Only the person who asked" in rated[0].content
+    followed = await discord_bot.send(discord_bot.click(message, f"sh:ask:follow:{answer}", person=passer_by))
+    assert followed[0].ephemeral and "Only the person who asked" in followed[0].content
+    assert await users(book_app) == before
