@@ -7,7 +7,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.context import account, app_of, course_of
+from bot.context import app_of, onlooker
 from bot.limits import MAX_CHOICES, clip
 from core.errors import StudyhallError
 from core.models.accounts import Course
@@ -18,7 +18,8 @@ CHOICE_NAME = 100  # Discord's limit on a choice's name and value
 
 async def _course(interaction: discord.Interaction) -> Course | None:
     try:
-        return await course_of(interaction, await account(interaction))
+        # Read-only: typing in an option creates no account and renames nobody.
+        return (await onlooker(interaction)).course
     except StudyhallError:
         return None  # no course yet: nothing to suggest (the command itself will say why)
 

@@ -37,18 +37,38 @@ def app_of(interaction: discord.Interaction) -> App:
 
 
 async def account(interaction: discord.Interaction) -> User:
-    """The Studyhall account of the person interacting (created on first use)."""
+    """The Studyhall account of the person interacting (created on first use).
+
+    Its name is the person's own (global name, else username), the same in every server; the
+    name they go by in one server (a nickname) is kept on that course's enrollment by who()."""
     person = interaction.user
-    name = (getattr(person, "global_name", None) or person.display_name or person.name or str(person.id))[
-        :255
-    ]
+    name = (getattr(person, "global_name", None) or person.name or str(person.id))[:255]
     return await app_of(interaction).accounts.resolve("discord", str(person.id), name)
 
 
-async def course_of(interaction: discord.Interaction, user: User) -> Course:
+async def existing_account(interaction: discord.Interaction) -> User | None:
+    """The person's account if they have one, creating and renaming nothing: for looking."""
+    try:
+        return await app_of(interaction).accounts.find("discord", str(interaction.user.id))
+    except NotFound:
+        return None
+
+
+def server_name(interaction: discord.Interaction) -> str | None:
+    """In a server, the member's display name there: nickname, then global name, then username."""
+    person = interaction.user
+    if interaction.guild_id is None or not isinstance(person, discord.Member):
+        return None
+    return (person.display_name or person.name or str(person.id))[:255]
+
+
+async def course_of(interaction: discord.Interaction, user: User | None) -> Course:
+    """The server's course; in a DM, the user's latest (None, someone with no account: no course)."""
     app = app_of(interaction)
     if interaction.guild_id is not None:
         return await app.courses.for_guild(str(interaction.guild_id))
+    if user is None:
+        raise NotFound("course", "for you", NO_COURSE_YET)
     latest = await app.accounts.latest_enrollment(user.id)
     if latest is not None:
         return await app.courses.get_by_id(latest.course_id)
@@ -62,8 +82,26 @@ async def course_of(interaction: discord.Interaction, user: User) -> Course:
 
 
 async def who(interaction: discord.Interaction) -> Who:
-    """The account, course and enrollment behind an interaction; the user joins the course on first use."""
+    """The account, course and enrollment behind an interaction; the user joins the course on first use.
+
+    Using Studyhall in a class's server is how one joins its course (nothing else enrols anyone)."""
     user = await account(interaction)
     course = await course_of(interaction, user)
-    enrollment = await app_of(interaction).accounts.enter_course(user.id, course.id)
+    enrollment = await app_of(interaction).accounts.enter_course(
+        user.id, course.id, display_name=server_name(interaction)
+    )
     return Who(user, course, enrollment)
+
+
+@dataclass(frozen=True)
+class Onlooker:
+    """Who is looking (None: someone with no account yet) and at which course; nothing was written."""
+
+    user: User | None
+    course: Course
+
+
+async def onlooker(interaction: discord.Interaction) -> Onlooker:
+    """Like who(), read-only: for the board, autocomplete and other views that must create nothing."""
+    user = await existing_account(interaction)
+    return Onlooker(user, await course_of(interaction, user))

@@ -7,8 +7,8 @@ from typing import Any
 
 from core import validation
 from core.clock import Clock, utcnow
-from core.errors import InvalidInput, NotFound
-from core.models.accounts import Enrollment, Identity, Profile, User
+from core.errors import InvalidInput, NotFound, NotMember
+from core.models.accounts import Course, Enrollment, Identity, Profile, User
 from core.store.session import Store
 
 PROVIDERS = ("discord", "email", "local")
@@ -133,34 +133,53 @@ class Accounts:
 
     # enrollments
 
-    async def enroll(self, user_id: str, course_id: str, role: str = "student") -> Enrollment:
-        """Join a course (idempotent: an existing enrollment keeps its role)."""
+    async def enroll(
+        self, user_id: str, course_id: str, role: str = "student", *, leaderboard_visible: bool | None = None
+    ) -> Enrollment:
+        """Join a course (idempotent: an existing enrollment keeps its role). An explicit act of a
+        front end (the class's Discord server, the operator's CLI); never a side effect of a tool."""
         role = validation.choice("role", role, ROLES)
         now = self._clock()
         async with self._store.transaction() as s:
             profile = await s.users.get_profile(user_id)
             visible = profile.leaderboard_visible if profile else True
+            if leaderboard_visible is not None:
+                visible = leaderboard_visible
             await s.enrollments.insert_if_absent(user_id, course_id, role, visible, now)
             enrollment = await s.enrollments.get(user_id, course_id)
         assert enrollment is not None
         return enrollment
 
-    async def enter_course(self, user_id: str, course_id: str) -> Enrollment:
+    async def enter_course(self, user_id: str, course_id: str, display_name: str | None = None) -> Enrollment:
         """A user acting in a course: enrolled as a student on first use, and remembered as their
-        latest course (written at most every few minutes, so a busy student costs few writes)."""
+        latest course (written at most every few minutes, so a busy student costs few writes).
+        `display_name` is the name they go by there (a server nickname), kept per course."""
         now = self._clock()
+        if display_name is not None:
+            display_name = validation.text("display name", display_name)
         async with self._store.read() as s:
             enrollment = await s.enrollments.get(user_id, course_id)
-        if enrollment and enrollment.last_active_at and now - enrollment.last_active_at < ACTIVE_TOUCH:
+        renamed = bool(display_name and enrollment and enrollment.display_name != display_name)
+        recent = enrollment and enrollment.last_active_at and now - enrollment.last_active_at < ACTIVE_TOUCH
+        if recent and not renamed:
             return enrollment
         async with self._store.transaction() as s:
             if enrollment is None:
                 profile = await s.users.get_profile(user_id)
                 visible = profile.leaderboard_visible if profile else True
                 await s.enrollments.insert_if_absent(user_id, course_id, "student", visible, now)
+            if display_name is not None and (enrollment is None or renamed):
+                await s.enrollments.set_display_name(user_id, course_id, display_name, now)
             await s.enrollments.touch(user_id, course_id, now)
             enrollment = await s.enrollments.get(user_id, course_id)
         assert enrollment is not None
+        return enrollment
+
+    async def member(self, user_id: str, course: Course) -> Enrollment:
+        """The user's enrollment in the course; NotMember when they never joined it."""
+        enrollment = await self.enrollment(user_id, course.id)
+        if enrollment is None:
+            raise NotMember(course.name)
         return enrollment
 
     async def latest_enrollment(self, user_id: str) -> Enrollment | None:

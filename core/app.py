@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from core.access import Access
 from core.accounts import Accounts
 from core.answers.explain import Explainer
 from core.answers.llm import GroundedLlm
@@ -62,6 +63,7 @@ class App:
     recommendations: Recommendations
     bind_codes: BindCodes
     public_posts: PublicPosts
+    access: Access
 
 
 @asynccontextmanager
@@ -120,6 +122,7 @@ async def open_app(
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
                 bind_codes=bind_codes,
                 public_posts=PublicPosts(store, clock),
+                access=Access(accounts, courses),
             )
         finally:
             await library.close()

@@ -71,3 +71,26 @@ class LlmRequired(StudyhallError):
 
 class StoreError(StudyhallError):
     """The database refused to start or to change (e.g. an edited migration)."""
+
+
+class NotMember(PermissionDenied):
+    """Someone using a course they never joined: joining is done where the class is (its Discord
+    server, or the operator's CLI), never by merely calling a tool."""
+
+    def __init__(self, course_name: str):
+        super().__init__(
+            f"Your account is not in the course {course_name}. Use Studyhall in the class's Discord "
+            "server first (any command there makes you a student of it), or ask its instructor."
+        )
+        self.course_name = course_name
+
+
+class TokenNotForCourse(PermissionDenied):
+    """A token bound to one course, presented on another course's server."""
+
+    def __init__(self, bound_slug: str, course_name: str):
+        super().__init__(
+            f"This token is only for the course {bound_slug!r}. For {course_name}, make a token "
+            "with /token create in its Discord server."
+        )
+        self.bound_slug = bound_slug

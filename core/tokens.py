@@ -39,7 +39,9 @@ class Tokens:
         scopes: Iterable[str] = ALL_SCOPES,
         expires_days: int | None = None,
         surface: str = "cli",
+        course_id: str | None = None,
     ) -> NewToken:
+        """A new token; with `course_id` it works on that course's MCP server only."""
         name = validation.text("token name", name, max_chars=100)
         picked = validation.choices("scope", scopes, ALL_SCOPES)
         if not picked:
@@ -52,13 +54,15 @@ class Tokens:
         async with self._store.transaction() as s:
             if await s.users.get(user_id) is None:
                 raise NotFound("user", user_id)
+            if course_id is not None and await s.courses.get(course_id) is None:
+                raise NotFound("course", course_id)
             active = [t for t in await s.tokens.for_user(user_id) if t.state(now) == "active"]
             if len(active) >= MAX_ACTIVE_TOKENS:
                 raise InvalidInput(
                     "token", f"You already have {MAX_ACTIVE_TOKENS} active tokens; revoke one first."
                 )
             record = await s.tokens.insert(
-                user_id, name, hash_token(token), token[-4:], picked, expires_at, now
+                user_id, name, hash_token(token), token[-4:], picked, expires_at, now, course_id
             )
             await s.audit.record(
                 "token_created",
@@ -70,6 +74,7 @@ class Tokens:
                     "name": name,
                     "scopes": picked,
                     "expires_at": expires_at.isoformat() if expires_at else None,
+                    "course_id": course_id,
                 },
             )
         return NewToken(token=token, record=record)

@@ -76,7 +76,7 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
                 from mcp_server.identity import identity_for
                 from mcp_server.server import Runtime, build_server
 
-                identity = await identity_for(app, os.environ.get("STUDYHALL_TOKEN"))
+                identity = await identity_for(app, os.environ.get("STUDYHALL_TOKEN"), course)
                 await build_server(Runtime(app, course.slug, identity)).run_stdio_async()
         finally:
             warming.cancel()

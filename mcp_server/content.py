@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.shared.exceptions import MCPError
 from mcp.types import (
     Completion,
     CompletionArgument,
@@ -18,8 +19,9 @@ from mcp.types import (
 )
 from pydantic import Field
 
-from core.errors import NotFound, StudyhallError
+from core.errors import NotFound, PermissionDenied, StudyhallError
 from core.models.accounts import Course
+from mcp_server.course_gate import FORBIDDEN
 
 if TYPE_CHECKING:
     from mcp_server.server import Runtime
@@ -42,6 +44,8 @@ def resource_errors() -> Iterator[None]:
 def prompt_errors() -> Iterator[None]:
     try:
         yield
+    except PermissionDenied as err:  # an MCPError keeps its words (the SDK rewords anything else)
+        raise MCPError(FORBIDDEN, str(err)) from err
     except StudyhallError as err:
         raise ToolError(str(err)) from err
 
@@ -216,6 +220,7 @@ def _register_completions(server: MCPServer, rt: Runtime) -> None:
 async def _complete(
     rt: Runtime, argument: CompletionArgument, context: CompletionContext | None
 ) -> Completion | None:
+    await rt.caller()  # a non-member learns nothing, not even chapter paths
     course = await rt.course()
     typed = argument.value.strip().lower()
     if argument.name in ("path", "chapter"):

@@ -8,8 +8,10 @@ import uvicorn
 from mcp.server import MCPServer
 from mcp.server.auth.settings import AuthSettings
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from core.app import App
+from mcp_server.course_gate import CourseGate
 from mcp_server.identity import READ, BearerIdentity, CoreTokenVerifier
 from mcp_server.server import Runtime, build_server
 
@@ -41,9 +43,12 @@ def http_server(app: App, course_slug: str, host: str, port: int) -> MCPServer:
 
 def http_app(app: App, course_slug: str, host: str, port: int) -> Starlette:
     server = http_server(app, course_slug, host, port)
-    return server.streamable_http_app(
+    starlette = server.streamable_http_app(
         streamable_http_path=PATH, stateless_http=True, json_response=True, host=host
     )
+    # Last in the list: it runs after the bearer token has been verified (members only, see course_gate).
+    starlette.user_middleware.append(Middleware(CourseGate, core=app, course_slug=course_slug, path=PATH))
+    return starlette
 
 
 def uvicorn_server(app: App, course_slug: str, host: str, port: int) -> uvicorn.Server:

@@ -11,7 +11,7 @@ from mcp.server.auth.provider import AccessToken
 
 from core.app import App
 from core.errors import AuthenticationFailed, PermissionDenied, StudyhallError
-from core.models.accounts import ALL_SCOPES, User
+from core.models.accounts import ALL_SCOPES, Course, User
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,8 @@ LOCAL_NAME = "Local user"
 class Caller:
     user: User
     scopes: frozenset[str]
+    course_id: str | None = None  # the course its token is bound to; None: any (or no token)
+    role: str | None = None  # their role in the served course, once Runtime.caller() admitted them
 
     def can(self, scope: str) -> bool:
         return scope in self.scopes
@@ -65,13 +67,14 @@ class TokenIdentity:
     async def caller(self) -> Caller:
         # Like HTTP, every call needs `read`; writes check progress:write on top.
         user, record = await self._app.tokens.verify(self._token, surface="mcp", required_scopes=[READ])
-        return Caller(user, frozenset(record.scopes))
+        return Caller(user, frozenset(record.scopes), record.course_id)
 
 
 class StudentAccessToken(AccessToken):
     """An access token that carries the account it belongs to (never rendered to clients)."""
 
     user: User
+    course_id: str | None = None  # the one course the token works on, if bound
 
 
 class BearerIdentity:
@@ -81,7 +84,7 @@ class BearerIdentity:
         token = get_access_token()
         if not isinstance(token, StudentAccessToken):
             raise AuthenticationFailed("no bearer token")
-        return Caller(token.user, frozenset(token.scopes))
+        return Caller(token.user, frozenset(token.scopes), token.course_id)
 
 
 class CoreTokenVerifier:
@@ -105,13 +108,24 @@ class CoreTokenVerifier:
             expires_at=int(record.expires_at.timestamp()) if record.expires_at else None,
             resource=self._resource,
             user=user,
+            course_id=record.course_id,
         )
 
 
-async def identity_for(app: App, token: str | None) -> Identity:
-    """The stdio identity: the token's owner when a token is given (checked now), else the local user."""
+async def identity_for(app: App, token: str | None, course: Course | None = None) -> Identity:
+    """The stdio identity: the token's owner when a token is given (checked now), else the local user.
+
+    A token's owner is served only where they are a member (each call says so otherwise). The local
+    user is the operator at this machine: starting the server for `course` enrols it there, hidden
+    from the leaderboard, so it can study and record progress without appearing to the class."""
     if token and token.strip():
         identity = TokenIdentity(app, token.strip())
         await identity.caller()  # fail at start, not on the first tool call
         return identity
-    return LocalIdentity(app)
+    local = LocalIdentity(app)
+    if course is not None:
+        user = (await local.caller()).user
+        enrollment = await app.accounts.enroll(user.id, course.id, leaderboard_visible=False)
+        if enrollment.leaderboard_visible:  # enrolled (and shown) by an older version
+            await app.accounts.set_leaderboard_visibility(user.id, False, surface="mcp", course_id=course.id)
+    return local

@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import quote
 
@@ -60,7 +60,12 @@ class Runtime:
         return await self.app.courses.get(self.course_slug)
 
     async def caller(self) -> Caller:
-        return await self.identity.caller()
+        """Who is calling, once the core agrees they may use this course (members only)."""
+        caller = await self.identity.caller()
+        enrollment = await self.app.access.require(
+            caller.user, await self.course(), token_course_id=caller.course_id
+        )
+        return replace(caller, role=enrollment.role)
 
     def uri(self, path: str, anchor: str = "") -> str:
         base = f"book://{self.course_slug}/{quote(path, safe='/')}"

@@ -8,9 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.shared import MODEL_DIR
+from tests.shared import MODEL_DIR, REPO
 
-REPO = Path(__file__).resolve().parent.parent
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 # Settings a developer's shell may hold that would change what a test sees.
 _UNSET = (

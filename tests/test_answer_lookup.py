@@ -15,6 +15,7 @@ ZMP = "What is the zero moment point?"
 async def test_an_answer_leads_back_to_its_conversation_for_its_asker_only(book_app: App) -> None:
     course = await book_app.courses.get("sample")
     asker = await book_app.accounts.resolve("discord", "1", "Asker")
+    await book_app.accounts.enroll(asker.id, course.id)
     other = await book_app.accounts.resolve("discord", "2", "Other")
     answer = await book_app.answers.ask(course, asker, ZMP)
     assert await book_app.conversations.conversation_of(asker.id, answer.message_id) == answer.conversation_id
@@ -27,6 +28,7 @@ async def test_an_answer_leads_back_to_its_conversation_for_its_asker_only(book_
 async def test_an_answers_sources_are_its_citations_within_its_course(book_app: App) -> None:
     course = await book_app.courses.get("sample")
     asker = await book_app.accounts.resolve("discord", "1", "Asker")
+    await book_app.accounts.enroll(asker.id, course.id)
     answer = await book_app.answers.ask(course, asker, ZMP)
     assert await book_app.conversations.sources(course.id, answer.message_id) == answer.citations
     elsewhere = await book_app.courses.create("elsewhere", "Elsewhere")

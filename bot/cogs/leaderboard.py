@@ -10,7 +10,7 @@ from discord.ext import commands, tasks
 
 from bot import render_board, respond
 from bot.autocomplete import weeks
-from bot.context import app_of, who
+from bot.context import app_of, onlooker
 from bot.weekly_board import post_due_boards
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,12 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
     @app_commands.autocomplete(week=weeks)
     async def leaderboard(self, interaction: discord.Interaction, week: str | None = None) -> None:
         """The class leaderboard, with a chart; your own rank is shown only to you."""
-        found = await who(interaction)
+        # Looking enrols nobody: someone who only looks is not on the board.
+        found = await onlooker(interaction)
         app = app_of(interaction)
+        viewer = found.user.id if found.user else None
         # Fetched before the (public) deferral: a bad week is then answered privately.
-        board = await app.leaderboards.board(found.course, week=week, viewer_id=found.user.id)
+        board = await app.leaderboards.board(found.course, week=week, viewer_id=viewer)
         async with respond.working(interaction):
             await respond.reply(
                 interaction,

@@ -10,8 +10,9 @@ from discord.ext import commands
 
 from bot import respond
 from bot.cogs.base import FeatureCog
-from bot.context import account, app_of
+from bot.context import account, app_of, existing_account
 from bot.views.profile_editor import ITEMS, editor, intro, profile_embed
+from core.accounts import default_profile
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,8 @@ class ProfileCog(FeatureCog, name="Profile"):
     @profile.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show your profile (only you see it)."""
-        user = await account(interaction)
-        profile = await app_of(interaction).accounts.profile(user.id)
+        user = await existing_account(interaction)  # looking creates no account
+        profile = await app_of(interaction).accounts.profile(user.id) if user else default_profile("")
         await respond.reply(interaction, embed=profile_embed(profile), ephemeral=True)
 
     @profile.command(name="set")

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.cogs.base import FeatureCog
-from bot.context import account, app_of
+from bot.context import app_of, existing_account, who
 from bot.limits import MAX_CHOICES, clip, fit_embed
 from core.models.accounts import ALL_SCOPES, ApiToken
 
@@ -33,12 +33,19 @@ def _when(moment: datetime | None, never: str = "never") -> str:
     return discord.utils.format_dt(moment, "R") if moment else never
 
 
-def _line(token: ApiToken, now: datetime) -> str:
+EVERY_COURSE = "every course you are in"
+
+
+def _where(course_name: str | None) -> str:
+    return f"only for **{discord.utils.escape_markdown(course_name)}**" if course_name else EVERY_COURSE
+
+
+def _line(token: ApiToken, now: datetime, course_name: str | None = None) -> str:
     state = token.state(now)
     mark = {"active": "🟢", "expired": "⌛", "revoked": "⛔"}[state]
     return (
         f"{mark} **{discord.utils.escape_markdown(token.name)}** `…{token.hint}` · id `{token.id[:8]}` · "
-        f"{', '.join(token.scopes)} · {state} · made {_when(token.created_at)} · "
+        f"{', '.join(token.scopes)} · {_where(course_name)} · {state} · made {_when(token.created_at)} · "
         f"expires {_when(token.expires_at)} · last used {_when(token.last_used_at)}"
     )
 
@@ -51,6 +58,7 @@ class TokensCog(FeatureCog, name="Tokens"):
         name="A name to recognise it by, e.g. 'laptop' or 'Claude Desktop'",
         days="Days until it expires (default: never)",
         scope="What it may do (default: read and record progress)",
+        all_courses="Make it work in every course you are in (default: only this server's course)",
     )
     @app_commands.choices(
         scope=[
@@ -64,22 +72,26 @@ class TokensCog(FeatureCog, name="Tokens"):
         name: str,
         days: app_commands.Range[int, 1, 3650] | None = None,
         scope: str = "read+progress",
+        all_courses: bool = False,
     ) -> None:
         """Create a token for the MCP server (shown once, only to you)."""
-        user = await account(interaction)
+        # Made in the class's server (or, in a DM, your latest course): you use Studyhall there.
+        found = await who(interaction)
         made = await app_of(interaction).tokens.create(
-            user.id,
+            found.user.id,
             name,
             scopes=SCOPE_CHOICES.get(scope, (scope,)),
             expires_days=days,
             surface="discord",
+            course_id=None if all_courses else found.course.id,
         )
         log.info("token %s created from Discord", made.record.id)
         expires = f"expires {_when(made.record.expires_at)}" if made.record.expires_at else "never expires"
         await respond.reply(
             interaction,
             f"🔑 Token **{discord.utils.escape_markdown(made.record.name)}** "
-            f"({', '.join(made.record.scopes)}; {expires}). "
+            f"({', '.join(made.record.scopes)}; {expires}; "
+            f"{_where(None if all_courses else found.course.name)}). "
             f"Copy it now — it is shown **only this once**:\n```\n{made.token}\n```\n{HOW_TO_USE}",
             ephemeral=True,
         )
@@ -88,8 +100,8 @@ class TokensCog(FeatureCog, name="Tokens"):
     async def list_(self, interaction: discord.Interaction) -> None:
         """List your tokens (never their secrets)."""
         app = app_of(interaction)
-        user = await account(interaction)
-        tokens = await app.tokens.list(user.id)
+        user = await existing_account(interaction)
+        tokens = await app.tokens.list(user.id) if user else []
         if not tokens:
             await respond.reply(
                 interaction, "You have no tokens yet. Make one with `/token create`.", ephemeral=True
@@ -98,7 +110,11 @@ class TokensCog(FeatureCog, name="Tokens"):
         now = app.clock()
         order = {"active": 0, "expired": 1, "revoked": 2}
         tokens.sort(key=lambda t: (order[t.state(now)], -t.created_at.timestamp()))
-        embed = discord.Embed(title="Your API tokens", description="\n".join(_line(t, now) for t in tokens))
+        names = {c.id: c.name for c in await app.courses.list()}
+        embed = discord.Embed(
+            title="Your API tokens",
+            description="\n".join(_line(t, now, names.get(t.course_id or "")) for t in tokens),
+        )
         embed.set_footer(text="Revoke one with /token revoke.")
         await respond.reply(interaction, embed=fit_embed(embed), ephemeral=True)
 
@@ -106,7 +122,10 @@ class TokensCog(FeatureCog, name="Tokens"):
     @app_commands.describe(token="The token to revoke (pick one, or type the start of its id)")
     async def revoke(self, interaction: discord.Interaction, token: str) -> None:
         """Revoke one of your tokens: it stops working at once."""
-        user = await account(interaction)
+        user = await existing_account(interaction)
+        if user is None:
+            await respond.reply(interaction, "You have no tokens to revoke.", ephemeral=True)
+            return
         revoked = await app_of(interaction).tokens.revoke(user.id, token, surface="discord")
         await respond.reply(
             interaction,
@@ -119,7 +138,9 @@ class TokensCog(FeatureCog, name="Tokens"):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         app = app_of(interaction)
-        user = await account(interaction)
+        user = await existing_account(interaction)
+        if user is None:
+            return []
         now = app.clock()
         typed = current.strip().lower()
         found = [

@@ -11,7 +11,7 @@ import discord
 from bot import respond
 from bot.answer_flow import ask_and_answer
 from bot.answer_render import sources_embed
-from bot.context import account, app_of, who
+from bot.context import app_of, existing_account, who
 from bot.views.base import Modal, View, reported
 from core.answers.service import MAX_QUESTION_CHARS
 from core.errors import NotFound, PermissionDenied
@@ -51,8 +51,10 @@ class RateAnswer(
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        user = await account(interaction)
+        user = await existing_account(interaction)  # a passer-by gets no account for pressing
         try:
+            if user is None:
+                raise NotFound("answer", self.answer_id)
             await app_of(interaction).conversations.feedback(user.id, self.answer_id, self.rating)
         except NotFound as missing:
             raise PermissionDenied(NOT_YOURS_TO_RATE) from missing
@@ -80,8 +82,10 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        user = await account(interaction)
+        user = await existing_account(interaction)  # a passer-by gets no account for pressing
         try:
+            if user is None:
+                raise NotFound("answer", self.answer_id)
             conversation_id = await app_of(interaction).conversations.conversation_of(user.id, self.answer_id)
         except NotFound as missing:
             raise PermissionDenied(NOT_YOURS_TO_FOLLOW) from missing

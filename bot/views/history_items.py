@@ -10,7 +10,7 @@ import re
 import discord
 
 from bot import respond
-from bot.context import account, app_of
+from bot.context import account, app_of, existing_account
 from bot.limits import LABEL, MAX_CHOICES, SELECT_DESCRIPTION, clip, fit_embed, split_message
 from bot.takedown import said, take_down
 from bot.views.base import View, reported
@@ -29,9 +29,13 @@ async def history_page(
     interaction: discord.Interaction, offset: int
 ) -> tuple[str | None, discord.Embed | None, View | None]:
     """The content, embed and view of the page starting at `offset` of the user's conversations."""
-    user = await account(interaction)
-    found = await app_of(interaction).conversations.list(
-        user.id, limit=PAGE + 1, offset=offset, include_archived=True
+    user = await existing_account(interaction)  # looking creates no account
+    found = (
+        await app_of(interaction).conversations.list(
+            user.id, limit=PAGE + 1, offset=offset, include_archived=True
+        )
+        if user
+        else []
     )
     page, more = found[:PAGE], len(found) > PAGE
     if not page:

@@ -99,7 +99,7 @@ class Answers:
         selected = (selected_text or "").strip() or None
         if surface not in SURFACES:
             raise InvalidInput("surface", f"Unknown surface {surface!r}.")
-        enrollment = await self._accounts.enroll(user.id, course.id)
+        enrollment = await self._accounts.member(user.id, course)  # only members ask a course's book
         history = []
         if conversation_id:
             _, history = await self._conversations.continue_(

@@ -69,6 +69,8 @@ async def show_units(app: App, args: argparse.Namespace) -> int:
 async def complete_unit(app: App, args: argparse.Namespace) -> int:
     course = await app.courses.get(args.course)
     user = await user_for_discord_id(app, args.discord_id)
+    # The operator names the course: marking a student's unit there is enrolling them explicitly.
+    await app.accounts.enroll(user.id, course.id)
     unit = await app.tracking.mark(user, course, args.unit, completed=not args.undo)
     print(
         f"{unit.title}: {'completed' if unit.completed else 'not completed'} ({unit.completion_pct}% read)."

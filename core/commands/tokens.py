@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="repeat for several; default: all scopes",
     )
     create.add_argument("--expires-days", type=int, help="expire after N days (default: never)")
+    create.add_argument(
+        "--course", help="the one course (slug) it works on (default: any course its owner is in)"
+    )
     create.add_argument("--json", action="store_true", help="print JSON")
     create.set_defaults(handler=create_token)
 
@@ -39,18 +42,32 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def create_token(app: App, args: argparse.Namespace) -> int:
+    course = await app.courses.get(args.course) if args.course else None
     user = await user_for_discord_id(app, args.discord_id)
     new = await app.tokens.create(
-        user.id, args.name, scopes=args.scopes or ALL_SCOPES, expires_days=args.expires_days, surface="cli"
+        user.id,
+        args.name,
+        scopes=args.scopes or ALL_SCOPES,
+        expires_days=args.expires_days,
+        surface="cli",
+        course_id=course.id if course else None,
     )
     expires = new.record.expires_at.isoformat() if new.record.expires_at else None
     if args.json:
-        print_json({"token": new.token, "id": new.record.id, "expires_at": expires})
+        print_json(
+            {
+                "token": new.token,
+                "id": new.record.id,
+                "expires_at": expires,
+                "course": course.slug if course else None,
+            }
+        )
     else:
+        where = f"only for the course {course.slug!r}" if course else "for any course its owner is in"
         print(new.token)
         print(
             f"Token {new.record.id} ({', '.join(new.record.scopes)}; "
-            f"expires {expires or 'never'}). It is shown only this once."
+            f"expires {expires or 'never'}; {where}). It is shown only this once."
         )
     return 0
 
@@ -59,7 +76,11 @@ async def list_tokens(app: App, args: argparse.Namespace) -> int:
     user = await user_by_discord_id(app, args.discord_id)
     tokens = await app.tokens.list(user.id)
     now = app.clock()
-    rows = [{**t.model_dump(mode="json"), "state": t.state(now)} for t in tokens]
+    slugs = {c.id: c.slug for c in await app.courses.list()}
+    rows = [
+        {**t.model_dump(mode="json"), "state": t.state(now), "course": slugs.get(t.course_id or "")}
+        for t in tokens
+    ]
     if args.json:
         print_json(rows)
     elif not rows:
@@ -68,7 +89,8 @@ async def list_tokens(app: App, args: argparse.Namespace) -> int:
         for r in rows:
             print(
                 f"{r['id']}  {r['name']:<20} {','.join(r['scopes']):<20} {r['state']:<8} "
-                f"…{r['hint']}  last used {r['last_used_at'] or 'never'}"
+                f"…{r['hint']}  last used {r['last_used_at'] or 'never'}  "
+                f"{'course ' + r['course'] if r['course'] else 'any course'}"
             )
     return 0
 

@@ -112,6 +112,7 @@ class Enrollment(Record):
     quiz_average: float = 0.0
     reached_at: datetime | None = None  # when the standing last went up
     last_active_at: datetime | None = None  # last use of this course (a DM goes to the latest)
+    display_name: str | None = None  # the name used in this course's server (a nickname), if any
 
 
 class ApiToken(Record):
@@ -126,6 +127,7 @@ class ApiToken(Record):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    course_id: str | None = None  # the one course it works on; None: any course of its owner
 
     def state(self, now: datetime) -> Literal["active", "expired", "revoked"]:
         if self.revoked_at is not None:

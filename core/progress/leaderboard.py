@@ -16,6 +16,7 @@ from core.store.session import Store
 
 SNAPSHOT_ROWS = 1000  # frozen boards keep this many visible students
 MAX_LIMIT = 100
+UNNAMED = "Unnamed student"
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -136,12 +137,18 @@ def _row(record: dict, rank: int) -> BoardRow:
     return BoardRow(
         rank=rank,
         user_id=record["user_id"],
-        display_name=record["display_name"],
+        display_name=_public_name(record["display_name"], record["discord_id"]),
         discord_id=record["discord_id"],
         completion=round(float(record["completion"]), 2),
         quiz_average=round(float(record["quiz_average"]), 2),
         reached_at=record["reached_at"],
     )
+
+
+def _public_name(name: str, discord_id: str | None) -> str:
+    """Boards are public: a name that is only a placeholder holding the Discord id (a student the
+    CLI added before they ever used Discord) is shown as no name, never as the id."""
+    return UNNAMED if discord_id and discord_id in name else name
 
 
 def _week_key(week: str, day: int) -> str:

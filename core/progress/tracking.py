@@ -50,7 +50,7 @@ class Tracking:
     async def mark(self, user: User, course: Course, unit_id: str, completed: bool = True) -> UnitProgress:
         """Mark a unit complete (or not): idempotent; completed_at is set once, or cleared."""
         unit = await self.unit(course, unit_id)
-        await self._accounts.enroll(user.id, course.id)
+        await self._accounts.member(user.id, course)  # progress is only ever a member's
         async with self._store.transaction() as s:
             await s.progress.save_unit(user.id, course.id, unit.id, self._clock(), completed=completed)
             await self._restand(s, user.id, course)
@@ -65,7 +65,7 @@ class Tracking:
         containing = [u for u in units if chapter in u.chapters]
         if not containing and not await self._is_chapter(course, chapter):
             raise NotFound("chapter", chapter, "Use a chapter path from the table of contents.")
-        await self._accounts.enroll(user.id, course.id)
+        await self._accounts.member(user.id, course)  # progress is only ever a member's
         now = self._clock()
         async with self._store.transaction() as s:
             row = await s.progress.record_reading(user.id, course.id, chapter, completion_pct, seconds, now)

@@ -72,6 +72,15 @@ class EnrollmentsRepository:
             now,
         )
 
+    async def set_display_name(self, user_id: str, course_id: str, name: str, now: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE enrollments SET display_name = $3, updated_at = $4 WHERE user_id = $1 AND course_id = $2",
+            user_id,
+            course_id,
+            name,
+            now,
+        )
+
     async def last_active(self, user_id: str) -> Enrollment | None:
         row = await self._conn.fetchrow(
             "SELECT * FROM enrollments WHERE user_id = $1 AND last_active_at IS NOT NULL"

@@ -11,7 +11,9 @@ from core.store.ids import new_id
 
 _BOARD = (
     "SELECT e.user_id, e.completion, e.quiz_average, e.reached_at, e.leaderboard_visible,"
-    " u.display_name, (SELECT i.subject FROM identities i WHERE i.user_id = e.user_id"
+    # the name used in the course's server (a nickname) first, else the person's own
+    " COALESCE(e.display_name, u.display_name) AS display_name,"
+    " (SELECT i.subject FROM identities i WHERE i.user_id = e.user_id"
     " AND i.provider = 'discord' ORDER BY i.created_at LIMIT 1) AS discord_id"
     " FROM enrollments e JOIN users u ON u.id = e.user_id"
     " WHERE e.course_id = $1 AND e.role = 'student'"

@@ -235,8 +235,10 @@ class ProgressRepository:
 
     async def course_rows(self, course_id: str) -> list[Row]:
         return await self._conn.fetch(
-            "SELECT p.*, u.display_name, i.subject AS discord_id FROM progress p"
+            "SELECT p.*, COALESCE(e.display_name, u.display_name) AS display_name,"
+            " i.subject AS discord_id FROM progress p"
             " JOIN users u ON u.id = p.user_id"
+            " LEFT JOIN enrollments e ON e.user_id = p.user_id AND e.course_id = p.course_id"
             " LEFT JOIN identities i ON i.user_id = p.user_id AND i.provider = 'discord'"
             " WHERE p.course_id = $1 ORDER BY u.display_name, p.user_id, p.unit_key",
             course_id,
@@ -244,8 +246,10 @@ class ProgressRepository:
 
     async def attempts(self, course_id: str) -> list[Row]:
         return await self._conn.fetch(
-            "SELECT a.unit_key, a.quiz_source, a.score, a.answers, a.created_at, u.display_name,"
+            "SELECT a.unit_key, a.quiz_source, a.score, a.answers, a.created_at,"
+            " COALESCE(e.display_name, u.display_name) AS display_name,"
             " i.subject AS discord_id FROM quiz_attempts a JOIN users u ON u.id = a.user_id"
+            " LEFT JOIN enrollments e ON e.user_id = a.user_id AND e.course_id = a.course_id"
             " LEFT JOIN identities i ON i.user_id = a.user_id AND i.provider = 'discord'"
             " WHERE a.course_id = $1 ORDER BY a.created_at, a.id",
             course_id,

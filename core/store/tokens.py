@@ -23,10 +23,11 @@ class TokensRepository:
         scopes: list[str],
         expires_at: datetime | None,
         now: datetime,
+        course_id: str | None = None,
     ) -> ApiToken:
         row = await self._conn.fetchrow(
             "INSERT INTO api_tokens (id, user_id, name, token_hash, hint, scopes, created_at,"
-            " expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+            " expires_at, course_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
             new_id(),
             user_id,
             name,
@@ -35,6 +36,7 @@ class TokensRepository:
             json.dumps(scopes),
             now,
             expires_at,
+            course_id,
         )
         return ApiToken.model_validate(row)
 

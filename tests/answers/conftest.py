@@ -18,4 +18,7 @@ async def book_app(app: App, library_embedder, clock) -> AsyncIterator[App]:
 
 @pytest.fixture
 async def student(book_app: App):
-    return await book_app.accounts.resolve("discord", "111122223333444455", "Stu Dent")
+    """A student of the course `sample` (only members ask a course's book)."""
+    user = await book_app.accounts.resolve("discord", "111122223333444455", "Stu Dent")
+    await book_app.accounts.enroll(user.id, (await book_app.courses.get("sample")).id)
+    return user

@@ -82,6 +82,7 @@ async def test_follow_ups_continue_only_your_own_conversation(book_app: App, cou
     _, messages = await book_app.conversations.get(student.id, first.conversation_id)
     assert len(messages) == 4
     intruder = await book_app.accounts.resolve("discord", "999988887777666655", "Nosy")
+    await book_app.accounts.enroll(intruder.id, course.id)  # a classmate, not a stranger
     with pytest.raises(NotFound):
         await book_app.answers.ask(course, intruder, "tell me more", conversation_id=first.conversation_id)
     with pytest.raises(NotFound):

@@ -40,6 +40,7 @@ class Person:
     id: str
     name: str
     staff: bool = False
+    nick: str | None = None  # the server nickname, when the member set one
 
     def user(self) -> dict[str, Any]:
         return {
@@ -154,6 +155,8 @@ class BotHarness:
                 "flags": 0,
                 "permissions": str(STAFF_PERMISSIONS if person.staff else STUDENT_PERMISSIONS),
             }
+            if person.nick is not None:
+                payload["member"]["nick"] = person.nick
         return payload
 
     def slash(

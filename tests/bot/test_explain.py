@@ -85,7 +85,7 @@ async def test_language_autocomplete_filters_and_stays_within_25(discord_bot: Bo
 
 async def test_explain_uses_the_profile_level_and_caches(with_llm, book_app) -> None:
     bot, api = with_llm
-    await bot.send(bot.slash("profile", sub="show"))
+    await bot.send(bot.slash("profile", sub="set"))  # an act: it makes the account
     user = await book_app.accounts.find("discord", STUDENT.id)
     await book_app.accounts.update_profile(user.id, experience_level="Advanced")
     calls = await bot.send(bot.slash("explain", section=SECTION))

@@ -37,6 +37,7 @@ async def test_empty_history_says_what_to_do(discord_bot: BotHarness) -> None:
 
 async def test_a_real_answer_appears_and_opens(discord_bot: BotHarness, book_app, course) -> None:
     user = await book_app.accounts.resolve("discord", STUDENT.id, STUDENT.name)
+    await book_app.accounts.enter_course(user.id, course.id)  # a student of the class
     answer = await book_app.answers.ask(
         course, user, "What keeps a walking robot balanced?", surface="discord"
     )

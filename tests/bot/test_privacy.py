@@ -78,7 +78,8 @@ async def test_forget_asks_then_erases_and_next_use_starts_afresh(
         await book_app.conversations.get(user.id, answer.conversation_id)
     assert await book_app.tokens.list(user.id) == []
 
-    shown = await discord_bot.send(discord_bot.slash("profile", sub="show"))
+    # Using Studyhall again (looking alone would make nothing).
+    shown = await discord_bot.send(discord_bot.slash("profile", sub="set"))
     fresh = await book_app.accounts.find("discord", STUDENT.id)
     assert fresh.id != user.id and "not set yet" in shown[0].text()
 

@@ -28,7 +28,7 @@ async def test_recommendations_with_reasons(discord_bot: BotHarness, book_app, c
 async def test_dismissing_one_replaces_it_even_after_a_restart(
     discord_bot: BotHarness, book_app, course
 ) -> None:
-    await discord_bot.send(discord_bot.slash("profile", sub="show"))
+    await discord_bot.send(discord_bot.slash("profile", sub="set"))  # an act: it makes the account
     user = await book_app.accounts.find("discord", STUDENT.id)
     await book_app.accounts.update_profile(
         user.id, experience_level="Beginner", programming_languages=["Python"]
@@ -58,7 +58,7 @@ async def test_dismissing_an_unknown_chapter_is_refused(discord_bot: BotHarness)
 
 
 async def test_nothing_left_says_so(discord_bot: BotHarness, book_app, course) -> None:
-    await discord_bot.send(discord_bot.slash("profile", sub="show"))
+    await discord_bot.send(discord_bot.slash("profile", sub="set"))  # an act: it makes the account
     user = await book_app.accounts.find("discord", STUDENT.id)
     while picks := await book_app.recommendations.next_for(user, course):
         for pick in picks:

@@ -6,10 +6,11 @@ import pytest
 
 from core.app import App
 from core.models.accounts import Course
-from mcp_server.identity import LocalIdentity
+from mcp_server.identity import identity_for
 from mcp_server.server import Runtime, build_server
 
 
 @pytest.fixture
-def server(book_app: App, course: Course):
-    return build_server(Runtime(book_app, "sample", LocalIdentity(book_app)))
+async def server(book_app: App, course: Course):
+    # As `studyhall-mcp --course sample` starts: the local user joins the course it serves.
+    return build_server(Runtime(book_app, "sample", await identity_for(book_app, None, course)))

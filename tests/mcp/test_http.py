@@ -58,9 +58,12 @@ async def mcp_client(base: str, token: str, mode: str = "auto") -> AsyncIterator
 
 
 @pytest.fixture
-async def people(book_app: App):
+async def people(book_app: App, course):
+    """Two students of the served course (members: the server serves nobody else)."""
     ada = await book_app.accounts.resolve("discord", "100000000000000001", "Ada")
     bob = await book_app.accounts.resolve("discord", "100000000000000002", "Bob")
+    for student in (ada, bob):
+        await book_app.accounts.enroll(student.id, course.id)
     return ada, bob
 
 

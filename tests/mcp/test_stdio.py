@@ -76,6 +76,7 @@ async def test_tools_over_stdio_as_the_local_user(ingested, mode):
 
 async def test_stdio_acts_as_the_token_owner(ingested):
     ada = await ingested.accounts.resolve("discord", "100000000000000001", "Ada")
+    await ingested.accounts.enroll(ada.id, (await ingested.courses.get("sample")).id)
     token = (await ingested.tokens.create(ada.id, "laptop", scopes=["read"])).token
     async with Client(params(ingested, STUDYHALL_TOKEN=token)) as client:
         assert (await client.call_tool("get_progress", {})).structured_content["student"] == "Ada"
