@@ -87,6 +87,8 @@ class StoreSession:
     @cached_property
     def bind_codes(self) -> BindCodesRepository:
         return BindCodesRepository(self.conn)
+
+    @cached_property
     def public_posts(self) -> PublicPostsRepository:
         return PublicPostsRepository(self.conn)
 
