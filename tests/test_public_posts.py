@@ -9,6 +9,7 @@ from core.app import App
 async def test_posts_are_handed_back_to_their_owner_only(book_app: App, course) -> None:
     ada = await book_app.accounts.resolve("discord", "800000000000000001", "Ada")
     bob = await book_app.accounts.resolve("discord", "800000000000000002", "Bob")
+    await book_app.accounts.enroll(ada.id, course.id)
     first = await book_app.answers.ask(course, ada, "What is the zero moment point?", surface="discord")
     second = await book_app.answers.ask(course, ada, "What is a humanoid robot?", surface="discord")
     for n, answer in enumerate((first, second, first)):

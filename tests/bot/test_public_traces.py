@@ -141,6 +141,7 @@ async def test_a_frozen_week_shown_on_discord_leaves_out_the_hidden_and_the_forg
 ) -> None:
     for person, units in ((STUDENT, ("week-1", "week-2")), (OTHER_STUDENT, ("week-1",))):
         user = await book_app.accounts.resolve("discord", person.id, person.name)
+        await book_app.accounts.enroll(user.id, course.id)
         for unit in units:
             await book_app.tracking.mark(user, course, unit)
     clock.advance(days=7)
