@@ -12,6 +12,12 @@ from core.models.accounts import Course, Enrollment, User
 STAFF_ROLES = ("instructor", "ta")
 
 
+def sees_staff_material(enrollment: Enrollment | None) -> bool:
+    """May this member of a course see its staff-only pages (solutions, rubrics, teacher guides)?
+    Its instructors and TAs may; students, and anyone not enrolled, may not."""
+    return enrollment is not None and enrollment.role in STAFF_ROLES
+
+
 class Staff:
     def __init__(self, courses: Courses, accounts: Accounts):
         self._courses = courses
@@ -29,6 +35,12 @@ class Staff:
     async def is_staff(self, user: User, course: Course) -> bool:
         enrollment = await self._accounts.enrollment(user.id, course.id)
         return enrollment is not None and enrollment.role in STAFF_ROLES
+
+    async def sees_staff_material(self, user: User | None, course: Course) -> bool:
+        """sees_staff_material for this user's enrollment (read-only: creates nothing)."""
+        if user is None:
+            return False
+        return sees_staff_material(await self._accounts.enrollment(user.id, course.id))
 
     async def setup_guild(
         self, user: User, guild_id: str, slug: str, name: str | None, *, manages_guild: bool

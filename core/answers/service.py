@@ -25,6 +25,7 @@ from core.models.accounts import Course, User
 from core.models.books import SearchFilters, SearchHit
 from core.models.conversations import Answer, Citation, SectionRef, citation_of
 from core.quotas import Quotas
+from core.staff import sees_staff_material
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,8 @@ class Answers:
         if surface not in SURFACES:
             raise InvalidInput("surface", f"Unknown surface {surface!r}.")
         enrollment = await self._accounts.enroll(user.id, course.id)
+        # Staff-only pages are searched for staff alone: a student's answer never draws on them.
+        staff = sees_staff_material(enrollment)
         history = []
         if conversation_id:
             _, history = await self._conversations.continue_(
@@ -107,14 +110,14 @@ class Answers:
             )
         filters = None
         if module:
-            filters = SearchFilters(module=await self._library.reader.resolve_module(course, module))
+            filters = SearchFilters(module=await self._library.reader.resolve_module(course, module, staff))
         await self._quotas.take_question(course, user.id, enrollment.role)
 
         # A follow-up ("and what about its limits?") is searched with the question before it.
         earlier = next((m.content for m in reversed(history) if m.role == "user"), "")
         query = f"{earlier} {question}".strip() if earlier else question
         result = await self._library.search(
-            course, query, limit=PASSAGES, filters=filters, selected_text=selected
+            course, query, limit=PASSAGES, filters=filters, selected_text=selected, staff=staff
         )
         hits = result.hits
         # How this class is run (its dates, rooms, deadlines…) is the instructor's to answer, never the
@@ -122,7 +125,7 @@ class Answers:
         logistics = logistics_kind(question)
         covered = bool(hits) and logistics is None
         if covered and not selected:
-            signals = await self._library.signals(course, query, hits, filters)
+            signals = await self._library.signals(course, query, hits, filters, staff=staff)
             covered = self.coverage.covered(signals, lexical_only=result.lexical_only)
 
         text, citations, mode, notice = "", [], "extractive", None
