@@ -42,7 +42,8 @@ def config_embed(course: Course, binding: GuildBinding | None) -> discord.Embed:
         or "only those the book marks",
     }
     for name, value in rows.items():
-        embed.add_field(name=name, value=value, inline=name not in ("Book folder", "Welcome text", "Staff-only pages"))
+        wide = name in ("Book folder", "Welcome text", "Staff-only pages")
+        embed.add_field(name=name, value=value, inline=not wide)
     return fit_embed(embed)
 
 
@@ -90,7 +91,7 @@ class CourseCog(FeatureCog, name="Course"):
         welcome="A welcome text for new students",
         leaderboard_channel="Where the weekly leaderboard is posted",
         leaderboard_day="The day a week's leaderboard is frozen and posted",
-        staff_only="Book pages only staff see, as patterns: educator-resources/**, *solutions* (- clears)",
+        staff_only="Pages only staff see, as patterns: educator-resources/**, *solutions* (- clears)",
     )
     @app_commands.choices(
         answer_style=[app_commands.Choice(name=s, value=s) for s in ANSWER_STYLES],

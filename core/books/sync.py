@@ -13,8 +13,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from core.books.embeddings import Embedder
 from core.books import audience
+from core.books.embeddings import Embedder
 from core.books.index_types import IndexFilters, IndexPoint
 from core.books.vocabulary import Vocabulary
 from core.store.books import bytes_to_vector

@@ -45,7 +45,8 @@ def seen(calls: list[Call]) -> str:
 
 def leaked(calls: list[Call]) -> list[str]:
     text = seen(calls).lower()
-    return [w for w in (*SECRET_WORDS, *STAFF_PATHS, "answer key", "educator", "solutions guide") if w in text]
+    words = (*SECRET_WORDS, *STAFF_PATHS, "answer key", "educator", "solutions guide")
+    return [w for w in words if w in text]
 
 
 @pytest.mark.parametrize("path", STAFF_PATHS)

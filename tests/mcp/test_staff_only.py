@@ -48,7 +48,8 @@ def leaks(text: str) -> list[str]:
 
 async def tool_text(client: Client, name: str, arguments: dict) -> tuple[bool, str]:
     result = await client.call_tool(name, arguments)
-    return result.is_error, " ".join(getattr(c, "text", "") or str(getattr(c, "uri", "")) for c in result.content)
+    parts = (getattr(c, "text", "") or str(getattr(c, "uri", "")) for c in result.content)
+    return result.is_error, " ".join(parts)
 
 
 @pytest.mark.parametrize("word", SECRET_WORDS)
@@ -56,7 +57,9 @@ async def test_search_book_never_finds_staff_pages(server, word: str) -> None:
     async with Client(server) as client:
         result = await client.call_tool("search_book", {"query": word})
         assert not result.is_error and result.structured_content["hits"] == []
-        broad = await client.call_tool("search_book", {"query": "zero moment point support polygon", "limit": 20})
+        broad = await client.call_tool(
+            "search_book", {"query": "zero moment point support polygon", "limit": 20}
+        )
         assert broad.structured_content["hits"] and not leaks(str(broad.structured_content))
 
 
@@ -102,9 +105,12 @@ async def test_completions_and_prompts_offer_no_staff_page(server) -> None:
         assert anchors.completion.values == []
         with pytest.raises(Exception) as hidden:
             await client.get_prompt("quiz_me", {"chapter": SOLUTIONS})
-        assert "No chapter" in str(hidden.value) and not leaks(str(hidden.value).replace(SOLUTIONS, ""))
+        with pytest.raises(Exception) as missing:
+            await client.get_prompt("quiz_me", {"chapter": "solutions-guide-x.md"})
+        assert str(hidden.value) == str(missing.value).replace("solutions-guide-x.md", SOLUTIONS)
         explained = await client.get_prompt("explain_at_my_level", {"topic": ANSWER_WORD})
-        assert not leaks(str(explained))
+        assert "has nothing on this" in str(explained)  # no staff passage to ground it
+        assert not leaks(str(explained).replace(ANSWER_WORD, ""))  # less the topic they typed
 
 
 async def test_ask_book_draws_on_no_staff_page(server) -> None:
