@@ -86,8 +86,11 @@ class IndexSync:
         async with self._store.read() as s:
             revision = await s.books.revision(course_id)
             documents = await s.books.documents(course_id)
+        # A page's version includes its audience: a new one reloads its points (stored vectors).
         want = {
-            d.id: f"{d.content_hash}:{d.updated_at.isoformat()}" for d in documents if d.status == "ready"
+            d.id: f"{d.content_hash}:{d.updated_at.isoformat()}:{d.audience}"
+            for d in documents
+            if d.status == "ready"
         }
         created = await self._index.ensure_collection(name, self._embedder.dim)
         have = {} if created else (loaded.versions if loaded else await self._adopt(course_id, want))
