@@ -94,7 +94,10 @@ class Answers:
         conversation_id: str | None = None,
         surface: str = "cli",
         channel_ref: str | None = None,
+        public: bool = False,
     ) -> AsyncIterator[str | Answer]:
+        """`public`: the answer is shown to others too (a public message in a class channel), so it
+        draws on no staff-only page, whoever asks."""
         started = time.perf_counter()
         question = _clean_question(question)
         selected = (selected_text or "").strip() or None
@@ -102,7 +105,7 @@ class Answers:
             raise InvalidInput("surface", f"Unknown surface {surface!r}.")
         enrollment = await self._accounts.enroll(user.id, course.id)
         # Staff-only pages are searched for staff alone: a student's answer never draws on them.
-        staff = sees_staff_material(enrollment)
+        staff = sees_staff_material(enrollment) and not public
         history = []
         if conversation_id:
             _, history = await self._conversations.continue_(

@@ -161,3 +161,14 @@ async def test_staff_read_and_search_staff_pages_marked_staff_only(discord_bot: 
         discord_bot.slash("read", chapter="answer", focused="chapter", person=INSTRUCTOR)
     )
     assert ANSWER_KEY in seen(offered)
+
+
+async def test_staff_answers_draw_on_staff_pages_only_in_private(discord_bot: BotHarness) -> None:
+    question = f"What does {ANSWER_WORD} mark?"
+    public = await discord_bot.send(discord_bot.slash("ask", question=question, person=INSTRUCTOR))
+    said = seen(public).lower().replace(ANSWER_WORD, "")
+    assert "does not" in said and ANSWER_KEY not in said and "answer key" not in said
+    private = await discord_bot.send(
+        discord_bot.slash("ask", question=question, private=True, person=INSTRUCTOR)
+    )
+    assert ANSWER_KEY in seen(private) or "Answer Key" in seen(private)
