@@ -111,7 +111,9 @@ async def test_changing_the_patterns_reingests_and_reembeds_nothing(staff_app: A
     assert (await staff_app.courses.get("sample")).staff_only == ["01-foundations/**"]
 
 
-async def test_a_folder_marked_staff_later_is_hidden_at_the_next_ingest(app: App, clock, tmp_path: Path) -> None:
+async def test_a_folder_marked_staff_later_is_hidden_at_the_next_ingest(
+    app: App, clock, tmp_path: Path
+) -> None:
     book = build_staff_book(tmp_path / "book")
     library = Library(app.settings, app.store, clock, embedder=LexicalOnlyEmbedder("not needed"))
     library.after_ingest = app.library.after_ingest
@@ -166,7 +168,8 @@ async def test_both_indexes_filter_on_the_audience_payload(kind: str) -> None:
     await index.open()
     try:
         await index.ensure_collection("c", None)
-        await index.upsert("c", [_point("all", "open"), _point("staff", "secret"), _point(None, "unlabelled")])
+        points = [_point("all", "open"), _point("staff", "secret"), _point(None, "unlabelled")]
+        await index.upsert("c", points)
         students = IndexFilters(audiences=(audience.EVERYONE,))
         found = await index.search("c", dense=None, text="shared", filters=students)
         assert [h.payload["path"] for h in found] == ["open.md"]  # unlabelled: hidden, never shown
