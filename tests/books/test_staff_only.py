@@ -179,3 +179,25 @@ async def test_both_indexes_filter_on_the_audience_payload(kind: str) -> None:
         assert await index.count("c") == 3 and await index.count("c", staff) == 2
     finally:
         await index.close()
+
+
+async def test_a_quiz_may_not_point_students_to_a_staff_section(app: App, clock, tmp_path: Path) -> None:
+    book = build_staff_book(tmp_path / "book")
+    quiz = book / "quizzes" / "week-1.yaml"
+    quiz.write_text(
+        quiz.read_text().replace(
+            "01-foundations/balance-and-zmp.md#support-polygon", f"{ANSWER_KEY}#zmp-answers", 1
+        )
+    )
+    library = Library(app.settings, app.store, clock, embedder=LexicalOnlyEmbedder("not needed"))
+    library.after_ingest = app.library.after_ingest
+    course = await app.courses.create("quizzed", "Quizzed")
+    report = await library.ingest(course, book)
+    assert any("week-1.yaml" in path and ANSWER_KEY in error for path, error in report.failed)
+    await library.close()
+
+
+async def test_recommendations_never_suggest_a_staff_page(staff_app: App) -> None:
+    user, course = await student(staff_app)
+    picks = await staff_app.recommendations.next_for(user, course)
+    assert picks and not {p.path for p in picks} & set(STAFF_PATHS)

@@ -172,3 +172,24 @@ async def test_staff_answers_draw_on_staff_pages_only_in_private(discord_bot: Bo
         discord_bot.slash("ask", question=question, private=True, person=INSTRUCTOR)
     )
     assert ANSWER_KEY in seen(private) or "Answer Key" in seen(private)
+
+
+async def test_course_config_staff_only_takes_effect_at_once(discord_bot: BotHarness) -> None:
+    sensors = "01-foundations/sensors.md"
+    refused = await discord_bot.send(discord_bot.slash("course", sub="config", staff_only="x"))
+    assert refused[-1].content.startswith("🔒")
+    saved = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, staff_only=f"*solutions*, {sensors}")
+    )
+    assert saved[-1].ephemeral and "✅" in saved[-1].content and sensors in seen(saved)
+    hidden = await discord_bot.send(discord_bot.slash("read", chapter=sensors))
+    assert hidden[-1].content.startswith("⚠️ No chapter")
+    bad = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, staff_only="../../etc/**")
+    )
+    assert bad[-1].content.startswith("⚠️") and "staff-only pattern" in bad[-1].content
+    await discord_bot.send(discord_bot.slash("course", sub="config", person=INSTRUCTOR, staff_only="-"))
+    shown = await discord_bot.send(discord_bot.slash("read", chapter=sensors))
+    assert shown[-1].embeds and shown[-1].embeds[0]["title"] == "Sensing the Body"
+    again = await discord_bot.send(discord_bot.slash("read", chapter=SOLUTIONS))
+    assert again[-1].embeds  # cleared: the solutions file is no longer staff-only
