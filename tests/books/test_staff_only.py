@@ -201,3 +201,37 @@ async def test_recommendations_never_suggest_a_staff_page(staff_app: App) -> Non
     user, course = await student(staff_app)
     picks = await staff_app.recommendations.next_for(user, course)
     assert picks and not {p.path for p in picks} & set(STAFF_PATHS)
+
+
+async def test_an_index_filled_before_pages_had_an_audience_is_reloaded(staff_app: App, clock) -> None:
+    """A shared Qdrant collection from an older Studyhall holds as many points as the database has
+    chunks, but none says who it is for: it is reloaded, not trusted (and never shown meanwhile)."""
+    from core.books.sync import collection_name
+
+    course = await staff_app.courses.get("sample")
+    async with staff_app.store.read() as s:
+        rows = await s.books.index_rows(course.id)
+    index = MemoryIndex()
+    await index.open()
+    name = collection_name(course.id)
+    await index.ensure_collection(name, None)
+    old_payload = ("document_id", "path", "title", "heading", "headings", "anchor", "text")
+    old_payload += ("section_position",)
+    await index.upsert(
+        name,
+        [
+            IndexPoint(id=r["id"], dense=None, text=r["text"], payload={k: r[k] for k in old_payload})
+            for r in rows
+        ],
+    )
+    library = Library(
+        staff_app.settings, staff_app.store, clock, embedder=LexicalOnlyEmbedder("x"), index=index
+    )
+    try:
+        hits = (await library.search(course, "sensors imu")).hits
+        assert hits and not {h.path for h in hits} & set(STAFF_PATHS)
+        assert (await library.search(course, SOLUTIONS_WORD)).hits == []
+        staff_hits = (await library.search(course, SOLUTIONS_WORD, staff=True)).hits
+        assert [h.path for h in staff_hits] == [SOLUTIONS]
+    finally:
+        await library.close()
