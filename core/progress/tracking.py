@@ -97,6 +97,10 @@ class Tracking:
             units = await s.progress.units(course.id)
             rows = {r["unit_key"]: r for r in await s.progress.unit_rows(user.id, course.id)}
             reading = await s.progress.reading(user.id, course.id)
+            if not sees_staff_material(await s.enrollments.get(user.id, course.id)):
+                # read before it became staff-only: no longer one of their chapters
+                hidden = {d.path for d in await s.books.documents(course.id) if d.staff_only}
+                reading = [r for r in reading if r["chapter"] not in hidden]
         progress = [_unit_progress(u, rows.get(u.id)) for u in units]
         completion, quiz_average = _standing(progress)
         return CourseProgress(
