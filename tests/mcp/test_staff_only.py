@@ -134,3 +134,27 @@ async def test_staff_find_and_read_staff_pages_marked_staff_only(staff_app: App,
         assert chapters["01-foundations/sensors.md"]["staff_only"] is False
         resource = (await client.read_resource(f"book://sample/{SOLUTIONS}")).contents[0].text
         assert "quollsolution" in resource and "staff only" in resource
+
+
+async def test_over_http_a_students_token_finds_no_staff_page_and_a_teachers_does(staff_app: App) -> None:
+    from tests.mcp.test_http import mcp_client, serving, token_for
+
+    course = await staff_app.courses.get("sample")
+    ada = await staff_app.accounts.resolve("discord", "100000000000000001", "Ada")
+    lin = await staff_app.accounts.resolve("discord", "100000000000000009", "Prof. Lin")
+    await staff_app.accounts.enroll(ada.id, course.id)
+    await staff_app.accounts.set_role(lin.id, course.id, "instructor", surface="cli")
+    async with serving(staff_app) as base:
+        async with mcp_client(base, await token_for(staff_app, ada)) as client:
+            found = await client.call_tool("search_book", {"query": ANSWER_WORD})
+            assert found.structured_content["hits"] == []
+            hidden = await tool_text(client, "read_section", {"path": ANSWER_KEY})
+            missing = await tool_text(client, "read_section", {"path": "01-foundations/answer-key-x.md"})
+            assert hidden[0] and hidden[1] == missing[1].replace("answer-key-x.md", "answer-key.md")
+            outline = (await client.read_resource("book://sample/toc")).contents[0].text
+            assert not leaks(outline)
+        async with mcp_client(base, await token_for(staff_app, lin)) as client:
+            found = await client.call_tool("search_book", {"query": ANSWER_WORD})
+            assert [h["path"] for h in found.structured_content["hits"]] == [ANSWER_KEY]
+            read = await client.call_tool("read_section", {"path": ANSWER_KEY})
+            assert ANSWER_WORD in read.structured_content["markdown"]
