@@ -20,9 +20,9 @@ def derive_units(documents: Sequence[StoredDocument], syllabus: Sequence | None 
     ready = [d for d in ordered if d.status != "error" and not d.staff_only]
     if syllabus:
         hidden = {d.path for d in documents if d.staff_only}
-        weeks_listed = [
-            (w, [c for c in w.chapters if c not in hidden]) for w in sorted(syllabus, key=lambda w: w.week)
-        ]
+        in_order = sorted(syllabus, key=lambda w: w.week)
+        listed = [(w, [c for c in w.chapters if c not in hidden]) for w in in_order]
+        kept = [(w, chapters) for w, chapters in listed if chapters]  # a week of staff pages alone: gone
         return [
             Unit(
                 id=f"week-{w.week}",
@@ -31,7 +31,7 @@ def derive_units(documents: Sequence[StoredDocument], syllabus: Sequence | None 
                 position=i,
                 chapters=chapters,
             )
-            for i, (w, chapters) in enumerate((w, c) for w, c in weeks_listed if c or not w.chapters)
+            for i, (w, chapters) in enumerate(kept)
         ]
     weeks: dict[int, list[StoredDocument]] = {}
     for d in ready:

@@ -238,3 +238,18 @@ async def test_an_index_filled_before_pages_had_an_audience_is_reloaded(staff_ap
         assert [h.path for h in staff_hits] == [SOLUTIONS]
     finally:
         await library.close()
+
+
+async def test_a_syllabus_week_keeps_no_staff_page(app: App, clock, tmp_path: Path) -> None:
+    book = build_staff_book(tmp_path / "book")
+    (book / "syllabus.yaml").write_text(
+        f"weeks:\n  1: {{title: Balance, chapters: [{BALANCE}, {ANSWER_KEY}]}}\n"
+        f"  2: {{title: Teaching, chapters: [{EDUCATOR_GUIDE}]}}\n  3: [{SENSORS}]\n"
+    )
+    library = Library(app.settings, app.store, clock, embedder=LexicalOnlyEmbedder("not needed"))
+    library.after_ingest = app.library.after_ingest
+    course = await app.courses.create("syllabus", "Syllabus")
+    await library.ingest(course, book)
+    units = {u.id: u.chapters for u in await app.tracking.units(course)}
+    assert units == {"week-1": [BALANCE], "week-3": [SENSORS]}  # week 2 was staff pages alone
+    await library.close()
