@@ -69,6 +69,8 @@ async def ask_and_answer(
                 conversation_id=conversation_id,
                 surface="discord",
                 channel_ref=channel_ref(interaction),
+                # the class reads a public answer: it may not quote staff-only pages, even a TA's
+                public=not private and interaction.guild_id is not None,
             ),
             pace_of(interaction),
         )

@@ -11,7 +11,7 @@ from bot.context import app_of, onlooker
 from bot.limits import MAX_CHOICES, clip
 from core.errors import StudyhallError
 from core.models.accounts import Course
-from core.models.books import TocChapter
+from core.models.books import TocChapter, TocModule
 
 CHOICE_NAME = 100  # Discord's limit on a choice's name and value
 
@@ -24,11 +24,27 @@ async def _course(interaction: discord.Interaction) -> Course | None:
         return None  # no course yet: nothing to suggest (the command itself will say why)
 
 
+async def _sees_staff(interaction: discord.Interaction, course: Course) -> bool:
+    """The core's decision, looked up without writing: suggestions never name a staff-only page
+    to anyone but the course's staff."""
+    app = app_of(interaction)
+    try:
+        user = await app.accounts.find("discord", str(interaction.user.id))
+    except StudyhallError:
+        return False
+    return await app.staff.sees_staff_material(user, course)
+
+
+async def _toc(interaction: discord.Interaction, course: Course) -> list[TocModule]:
+    staff = await _sees_staff(interaction, course)
+    return await app_of(interaction).library.reader.table_of_contents(course, staff=staff)
+
+
 async def _chapters(interaction: discord.Interaction) -> list[TocChapter]:
     course = await _course(interaction)
     if course is None:
         return []
-    modules = await app_of(interaction).library.reader.table_of_contents(course)
+    modules = await _toc(interaction, course)
     return [chapter for module in modules for chapter in module.chapters]
 
 
@@ -39,7 +55,7 @@ async def modules(interaction: discord.Interaction, current: str) -> list[app_co
         return []
     found = [
         app_commands.Choice(name=clip(m.label, CHOICE_NAME), value=m.module)
-        for m in await app_of(interaction).library.reader.table_of_contents(course)
+        for m in await _toc(interaction, course)
         # the book's front matter is not a module to narrow to
         if m.module is not None and len(m.module) <= CHOICE_NAME and _matches(current, m.label, m.module)
     ]

@@ -11,6 +11,7 @@ from bot.errors import NeedsCourse
 from core.app import App
 from core.errors import NotFound
 from core.models.accounts import Course, Enrollment, User
+from core.staff import sees_staff_material
 
 NO_COURSE_YET = (
     "I don't know your course yet: use a Studyhall command in your class's Discord server first, "
@@ -27,6 +28,11 @@ class Who:
     @property
     def is_staff(self) -> bool:
         return self.enrollment.role in ("instructor", "ta")
+
+    @property
+    def sees_staff_material(self) -> bool:
+        """The core's rule: may this person see the course's staff-only pages?"""
+        return sees_staff_material(self.enrollment)
 
 
 def app_of(interaction: discord.Interaction) -> App:

@@ -46,16 +46,17 @@ async def open_page(interaction: discord.Interaction, place: Place, found: Who |
     found = found or await who(interaction)
     app = app_of(interaction)
     reader = app.library.reader
-    section = await reader.get_section(found.course, place.path, place.anchor)
+    staff = found.sees_staff_material
+    section = await reader.get_section(found.course, place.path, place.anchor, staff)
     pages = split_message(section.markdown, PAGE_CHARS)
     number = len(pages) - 1 if place.page < 0 else min(place.page, len(pages) - 1)
     last = number == len(pages) - 1
     chars = len(section.markdown) if last else sum(len(p) for p in pages[: number + 1])
-    reached = await reader.percent_reached(found.course, section, chars)
+    reached = await reader.percent_reached(found.course, section, chars, staff)
     progress = await app.tracking.record_reading(found.user, found.course, section.path, reached)
     here = Place(section.path, section.anchor, number)
 
-    earlier, later = await reader.adjacent_chapters(found.course, section.path)
+    earlier, later = await reader.adjacent_chapters(found.course, section.path, staff)
     if number > 0:
         previous: Place | None = Place(section.path, section.anchor, number - 1)
     elif section.previous_anchor:
@@ -74,6 +75,7 @@ async def open_page(interaction: discord.Interaction, place: Place, found: Who |
     embed.set_footer(
         text=f"page {number + 1}/{len(pages)} · {progress.completion_pct}% of this chapter read"
         + (" ✓" if progress.read else "")
+        + (" · 🔒 staff only" if section.staff_only else "")
     )
     view = reader_view(interaction.user.id, previous, following)
     return Page(fit_embed(embed), view, here, progress.completion_pct)
@@ -135,6 +137,8 @@ class ReaderButton(
         require_owner(interaction, self.owner, "reader", "read")
         chapter, section, page = self.keys
         found = await who(interaction)
-        path, anchor = await app_of(interaction).library.reader.find_by_keys(found.course, chapter, section)
+        path, anchor = await app_of(interaction).library.reader.find_by_keys(
+            found.course, chapter, section, found.sees_staff_material
+        )
         shown = await open_page(interaction, Place(path, anchor, page), found)
         await respond.edit(interaction, embed=shown.embed, view=shown.view)

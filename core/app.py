@@ -93,7 +93,15 @@ async def open_app(
         tracking = Tracking(store, accounts, clock)
         leaderboards = Leaderboards(store, clock)
         quizzes = Quizzes(store, tracking, library.reader, llm, clock)
-        library.after_ingest.append(ProgressFromBook(store, quizzes, tracking))
+        from_book = ProgressFromBook(store, quizzes, tracking)
+        library.after_ingest.append(from_book)
+
+        async def staff_only_changed(course) -> None:
+            # New patterns: pages change audience now, and units and completion follow (nothing re-embedded).
+            if await library.apply_staff_only(course):
+                await from_book.refresh(course)
+
+        courses.after_staff_only.append(staff_only_changed)
         bind_codes = BindCodes(store, courses, clock)
         try:
             yield App(

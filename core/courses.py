@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core import validation
+from core.books import audience
 from core.clock import Clock, utcnow
 from core.errors import AlreadyExists, NotFound
 from core.models.accounts import Course, GuildBinding
@@ -18,6 +20,8 @@ class Courses:
     def __init__(self, store: Store, clock: Clock = utcnow):
         self._store = store
         self._clock = clock
+        # Called with the updated course when its staff-only patterns change (pages change audience).
+        self.after_staff_only: list[Callable[[Course], Awaitable[None]]] = []
 
     async def create(self, slug: str, name: str) -> Course:
         slug = validation.slug(slug)
@@ -63,6 +67,9 @@ class Courses:
             updated = await s.courses.update(course.id, checked, self._clock())
         if updated is None:
             raise NotFound("course", slug)
+        if "staff_only" in checked and list(checked["staff_only"]) != list(course.staff_only):
+            for hook in self.after_staff_only:
+                await hook(updated)
         return updated
 
     async def bind_guild(
@@ -150,6 +157,7 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
         ),
         "book_url": lambda v: None if v in (None, "") else validation.web_address("book URL", v),
         "book_path": lambda v: None if v in (None, "") else validation.folder("book folder", v),
+        "staff_only": audience.check_patterns,
     }
     unknown = set(changes) - set(checks)
     if unknown:

@@ -29,6 +29,12 @@ class Binding:
     via: str = ""  # how the binder may bind it: "new course", "instructor" or "code"
 
 
+def sees_staff_material(enrollment: Enrollment | None) -> bool:
+    """May this member of a course see its staff-only pages (solutions, rubrics, teacher guides)?
+    Its instructors and TAs may; students, and anyone not enrolled, may not."""
+    return enrollment is not None and enrollment.role in STAFF_ROLES
+
+
 class Staff:
     def __init__(self, courses: Courses, accounts: Accounts, bind_codes: BindCodes):
         self._courses = courses
@@ -47,6 +53,12 @@ class Staff:
     async def is_staff(self, user: User, course: Course) -> bool:
         enrollment = await self._accounts.enrollment(user.id, course.id)
         return enrollment is not None and enrollment.role in STAFF_ROLES
+
+    async def sees_staff_material(self, user: User | None, course: Course) -> bool:
+        """sees_staff_material for this user's enrollment (read-only: creates nothing)."""
+        if user is None:
+            return False
+        return sees_staff_material(await self._accounts.enrollment(user.id, course.id))
 
     async def setup_guild(
         self,

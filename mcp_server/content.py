@@ -66,9 +66,10 @@ def _register_resources(server: MCPServer, rt: Runtime) -> None:
     )
     async def toc() -> str:
         with resource_errors():
-            await rt.caller()
+            caller = await rt.caller()
             course = await rt.course()
-            modules = await rt.app.library.reader.table_of_contents(course)
+            staff = await rt.sees_staff_material(caller, course)
+            modules = await rt.app.library.reader.table_of_contents(course, staff=staff)
         lines = [f"# {course.name}", ""]
         for module in modules:
             lines += [f"## {module.label}", ""]
@@ -76,7 +77,8 @@ def _register_resources(server: MCPServer, rt: Runtime) -> None:
                 if chapter.status != "ready":
                     continue
                 week = f" (week {chapter.week})" if chapter.week else ""
-                lines.append(f"- [{chapter.title}]({rt.uri(chapter.path)}){week}")
+                mark = " (staff only)" if chapter.staff_only else ""
+                lines.append(f"- [{chapter.title}]({rt.uri(chapter.path)}){week}{mark}")
                 for section in chapter.sections:
                     if section.anchor and section.level > 1:
                         indent = "  " * (section.level - 1)
@@ -107,13 +109,15 @@ def _register_resources(server: MCPServer, rt: Runtime) -> None:
 
 async def _section_markdown(rt: Runtime, course_slug: str, path: str, anchor: str) -> str:
     with resource_errors():
-        await rt.caller()
+        caller = await rt.caller()
         if course_slug != rt.course_slug:
             raise NotFound("course", course_slug, f"This server serves the course {rt.course_slug!r}.")
         course = await rt.course()
-        view = await rt.app.library.reader.get_section(course, path, anchor)
+        staff = await rt.sees_staff_material(caller, course)
+        view = await rt.app.library.reader.get_section(course, path, anchor, staff)
     trail = " › ".join(str(h) for h in view.headings) or view.heading
-    return f"<!-- {view.title} › {trail} -->\n\n{view.markdown}\n"
+    mark = " (staff only)" if view.staff_only else ""
+    return f"<!-- {view.title} › {trail}{mark} -->\n\n{view.markdown}\n"
 
 
 def _register_prompts(server: MCPServer, rt: Runtime) -> None:
@@ -125,9 +129,10 @@ def _register_prompts(server: MCPServer, rt: Runtime) -> None:
         questions: Annotated[str, Field(description="How many questions (1–10).")] = "5",
     ) -> list[UserMessage]:
         with prompt_errors():
-            await rt.caller()
+            caller = await rt.caller()
             course = await rt.course()
-            view = await rt.app.library.reader.get_section(course, chapter, "")
+            staff = await rt.sees_staff_material(caller, course)
+            view = await rt.app.library.reader.get_section(course, chapter, "", staff)
         count = questions.strip() if questions.strip().isdigit() and 1 <= int(questions) <= 10 else "5"
         return [
             UserMessage(
@@ -180,7 +185,8 @@ def _register_prompts(server: MCPServer, rt: Runtime) -> None:
             caller = await rt.caller()
             course = await rt.course()
             profile = await rt.app.accounts.profile(caller.user.id)
-            result = await rt.app.library.search(course, topic, limit=3)
+            staff = await rt.sees_staff_material(caller, course)
+            result = await rt.app.library.search(course, topic, limit=3, staff=staff)
         passages = "\n\n".join(
             f"### {' › '.join(h.headings) or h.heading} ({rt.uri(h.path, h.anchor)})\n{h.text}"
             for h in result.hits
@@ -222,15 +228,16 @@ async def _complete(
 ) -> Completion | None:
     await rt.caller()  # a non-member learns nothing, not even chapter paths
     course = await rt.course()
+    staff = await rt.sees_staff_material(await rt.caller(), course)
     typed = argument.value.strip().lower()
     if argument.name in ("path", "chapter"):
-        options = await _chapter_paths(rt, course)
+        options = await _chapter_paths(rt, course, staff)
     elif argument.name == "unit":
         options = [u.id for u in await rt.app.tracking.units(course)]
     elif argument.name == "course":
         options = [rt.course_slug]
     elif argument.name == "anchor" and context and context.arguments and context.arguments.get("path"):
-        toc = await rt.app.library.reader.table_of_contents(course)
+        toc = await rt.app.library.reader.table_of_contents(course, staff=staff)
         options = [
             s.anchor
             for m in toc
@@ -248,5 +255,5 @@ async def _complete(
     )
 
 
-async def _chapter_paths(rt: Runtime, course: Course) -> list[str]:
-    return [d.path for d in await rt.app.library.reader.documents(course) if d.status == "ready"]
+async def _chapter_paths(rt: Runtime, course: Course, staff: bool) -> list[str]:
+    return [d.path for d in await rt.app.library.reader.documents(course, staff) if d.status == "ready"]

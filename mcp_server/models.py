@@ -21,6 +21,9 @@ class Hit(BaseModel):
     highlight: str = Field(description="The passage with the query's words marked **like this**.")
     module: str | None = Field(default=None, description="Module (unit folder) the chapter belongs to.")
     week: int | None = Field(default=None, description="Course week of the chapter, if it has one.")
+    staff_only: bool = Field(
+        default=False, description="A page only the course's staff (instructors, TAs) can see."
+    )
 
 
 class SearchPage(BaseModel):
@@ -59,6 +62,9 @@ class SectionPage(BaseModel):
     progress_note: str | None = Field(
         default=None, description="Why reading progress was not recorded, if not."
     )
+    staff_only: bool = Field(
+        default=False, description="A page only the course's staff (instructors, TAs) can see."
+    )
 
 
 class Section(BaseModel):
@@ -74,6 +80,9 @@ class Chapter(BaseModel):
     week: int | None
     difficulty: str | None
     sections: list[Section]
+    staff_only: bool = Field(
+        default=False, description="A page only the course's staff (instructors, TAs) can see."
+    )
 
 
 class Module(BaseModel):

@@ -67,6 +67,10 @@ class Runtime:
         )
         return replace(caller, role=enrollment.role)
 
+    async def sees_staff_material(self, caller: Caller, course: Course) -> bool:
+        """The core's decision: staff-only pages are for the course's instructors and TAs."""
+        return await self.app.staff.sees_staff_material(caller.user, course)
+
     def uri(self, path: str, anchor: str = "") -> str:
         base = f"book://{self.course_slug}/{quote(path, safe='/')}"
         return f"{base}#{quote(anchor, safe='')}" if anchor else base
@@ -126,19 +130,20 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         anchor, the matching passage and a book:// link. Use it before answering from the book; read a
         hit in full with read_section(path, anchor). Pages with next_cursor."""
         with domain_errors():
-            await rt.caller()
+            caller = await rt.caller()
             course = await rt.course()
+            staff = await rt.sees_staff_material(caller, course)
             text = (query or "").strip()
             if not text:
                 raise InvalidInput("query", "The query is empty: give a few words to look for.")
-            folder = await rt.app.library.reader.resolve_module(course, module) if module else None
+            folder = await rt.app.library.reader.resolve_module(course, module, staff) if module else None
             about = json.dumps([text, folder, limit])
             offset = paging.decode(cursor, "search", about)["o"] if cursor else 0
             if not isinstance(offset, int) or offset < 0 or offset >= SEARCH_DEPTH:
                 raise InvalidInput("cursor", "This cursor is past the end; call again without a cursor.")
             wanted = min(offset + limit + 1, SEARCH_DEPTH)
             filters = SearchFilters(module=folder) if folder else None
-            result = await rt.app.library.search(course, text, limit=wanted, filters=filters)
+            result = await rt.app.library.search(course, text, limit=wanted, filters=filters, staff=staff)
         found = result.hits[offset : offset + limit]
         more = len(result.hits) > offset + limit
         page = models.SearchPage(
@@ -157,6 +162,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
                     highlight=paging.trim(h.highlight),
                     module=h.module,
                     week=h.week,
+                    staff_only=h.staff_only,
                 )
                 for h in found
             ],
@@ -204,13 +210,14 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
                 raise InvalidInput("path", "Give a chapter path (see table_of_contents or search_book).")
             about = json.dumps([clean_path, clean_anchor])
             number = paging.decode(cursor, "read", about)["p"] if cursor else 0
-            view = await rt.app.library.reader.get_section(course, clean_path, clean_anchor)
+            staff = await rt.sees_staff_material(caller, course)
+            view = await rt.app.library.reader.get_section(course, clean_path, clean_anchor, staff)
             pages = paging.split_pages(view.markdown)
             if not isinstance(number, int) or not 0 <= number < len(pages):
                 raise InvalidInput("cursor", "This cursor is past the end; call again without a cursor.")
             pct, note = None, None
             if caller.can(WRITE):
-                pct = await _record_reading(rt, caller, course, view, pages, number)
+                pct = await _record_reading(rt, caller, course, view, pages, number, staff)
             else:
                 note = "Not recorded: this token lacks the progress:write scope."
         return models.SectionPage(
@@ -228,6 +235,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
             next_anchor=view.next_anchor,
             chapter_completion_pct=pct,
             progress_note=note,
+            staff_only=view.staff_only,
         )
 
     @server.tool(title="Table of contents", annotations=READ_ONLY)
@@ -236,9 +244,10 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         sections (heading, anchor), plus the units a student can mark complete. Use the paths and
         anchors with read_section, module names with search_book and unit ids with mark_complete."""
         with domain_errors():
-            await rt.caller()
+            caller = await rt.caller()
             course = await rt.course()
-            toc = await rt.app.library.reader.table_of_contents(course)
+            staff = await rt.sees_staff_material(caller, course)
+            toc = await rt.app.library.reader.table_of_contents(course, staff=staff)
             units = await rt.app.tracking.units(course)
         return models.TableOfContents(
             course=course.slug,
@@ -257,6 +266,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
                                 models.Section(heading=s.heading, anchor=s.anchor, level=s.level)
                                 for s in c.sections
                             ],
+                            staff_only=c.staff_only,
                         )
                         for c in m.chapters
                         if c.status == "ready"
@@ -413,12 +423,12 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
 
 
 async def _record_reading(
-    rt: Runtime, caller: Caller, course: Course, view, pages: list[str], number: int
+    rt: Runtime, caller: Caller, course: Course, view, pages: list[str], number: int, staff: bool
 ) -> int:
     """Record how far into the chapter the caller has now read (the core keeps the furthest point)."""
     last = number + 1 == len(pages)
     read = len(view.markdown) if last else sum(len(p) for p in pages[: number + 1])
-    pct = await rt.app.library.reader.percent_reached(course, view, read)
+    pct = await rt.app.library.reader.percent_reached(course, view, read, staff)
     state = await rt.app.tracking.record_reading(caller.user, course, view.path, pct)
     return state.completion_pct
 

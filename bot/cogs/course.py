@@ -39,9 +39,12 @@ def config_embed(course: Course, binding: GuildBinding | None) -> discord.Embed:
         "Leaderboard channel": f"<#{channel}>" if channel else "none (no weekly post)",
         "Leaderboard day": DAYS[course.leaderboard_day],
         "Welcome text": course.welcome_text or "none",
+        "Staff-only pages": clip(", ".join(f"`{p}`" for p in course.staff_only), 1000)
+        or "only those the book marks",
     }
     for name, value in rows.items():
-        embed.add_field(name=name, value=value, inline=name not in ("Book folder", "Welcome text"))
+        wide = name in ("Book folder", "Welcome text", "Staff-only pages")
+        embed.add_field(name=name, value=value, inline=not wide)
     return fit_embed(embed)
 
 
@@ -95,6 +98,7 @@ class CourseCog(FeatureCog, name="Course"):
         welcome="A welcome text for new students",
         leaderboard_channel="Where the weekly leaderboard is posted",
         leaderboard_day="The day a week's leaderboard is frozen and posted",
+        staff_only="Pages only staff see, as patterns: educator-resources/**, *solutions* (- clears)",
     )
     @app_commands.choices(
         answer_style=[app_commands.Choice(name=s, value=s) for s in ANSWER_STYLES],
@@ -113,6 +117,7 @@ class CourseCog(FeatureCog, name="Course"):
         welcome: str | None = None,
         leaderboard_channel: ChannelOption | None = None,
         leaderboard_day: int | None = None,
+        staff_only: str | None = None,
     ) -> None:
         """Change the course's settings; with no options, show them."""
         found = await who(interaction)
@@ -127,6 +132,7 @@ class CourseCog(FeatureCog, name="Course"):
             "book_path": book_folder,
             "welcome_text": welcome,
             "leaderboard_day": leaderboard_day,
+            "staff_only": None if staff_only is None else ("" if staff_only.strip() == "-" else staff_only),
         }
         changes = {key: value for key, value in options.items() if value is not None}
         guild_id = str(interaction.guild_id)

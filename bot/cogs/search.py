@@ -41,9 +41,13 @@ class SearchCog(FeatureCog, name="Search"):
             app = app_of(interaction)
             await app.library.reader.require_book(found.course)
             filters = None
+            staff = found.sees_staff_material
             if module:
-                filters = SearchFilters(module=await app.library.reader.resolve_module(found.course, module))
-            result = await app.library.search(found.course, query, limit=MAX_RESULTS, filters=filters)
+                folder = await app.library.reader.resolve_module(found.course, module, staff)
+                filters = SearchFilters(module=folder)
+            result = await app.library.search(
+                found.course, query, limit=MAX_RESULTS, filters=filters, staff=staff
+            )
         if not result.hits:
             where = " in that module" if module else ""
             said = safe_title(query, 200)

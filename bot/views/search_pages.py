@@ -38,7 +38,7 @@ class SearchPages(View):
             url = section_url(self.book_url, hit.path, hit.anchor)
             where = f"[Read it in the book]({url})" if url else f"`{hit.path}`"
             embed.add_field(
-                name=clip(f"{n}. {place(hit)} · score {hit.score:.2f}", 256),
+                name=clip(f"{n}. {place(hit)} · score {hit.score:.2f}" + _staff_mark(hit), 256),
                 value=clip(f"> {clip(passage, PASSAGE_CHARS)}\n{where}", FIELD_VALUE),
                 inline=False,
             )
@@ -65,3 +65,7 @@ class SearchPages(View):
     )
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await self._turn(interaction, 1)
+
+
+def _staff_mark(hit: SearchHit) -> str:
+    return " · 🔒 staff only" if hit.staff_only else ""

@@ -18,6 +18,7 @@ from core.answers.llm import GroundedLlm
 from core.books.reading import BookReader
 from core.clock import Clock, utcnow
 from core.models.accounts import Course, User
+from core.staff import sees_staff_material
 from core.store.session import Store
 
 PERSONAL_TTL = timedelta(days=7)
@@ -51,7 +52,7 @@ class Explainer:
         self._clock = clock
 
     async def explain(self, course: Course, user: User, path: str, anchor: str = "") -> GeneratedText:
-        section = await self._reader.get_section(course, path, anchor)
+        section = await self._reader.get_section(course, path, anchor, await self._sees_staff(course, user))
         profile = await self._accounts.profile(user.id)
         level = profile.experience_level or "Beginner"
         key = f"{user.id}|{section.path}#{section.anchor}|{level}"
@@ -78,9 +79,12 @@ class Explainer:
             ttl=PERSONAL_TTL,
         )
 
-    async def translate(self, course: Course, path: str, anchor: str, language: str) -> GeneratedText:
+    async def translate(
+        self, course: Course, path: str, anchor: str, language: str, viewer: User | None = None
+    ) -> GeneratedText:
+        """`viewer`: who asks; staff-only pages are translated for the course's staff alone."""
         code = validation.language_code(language)
-        section = await self._reader.get_section(course, path, anchor)
+        section = await self._reader.get_section(course, path, anchor, await self._sees_staff(course, viewer))
         name = languages.name_of(code)
         prose, blocks = _protect_code(section.markdown)
         system = (
@@ -108,6 +112,11 @@ class Explainer:
             cached=result.cached,
             model=result.model,
         )
+
+    async def _sees_staff(self, course: Course, user: User | None) -> bool:
+        if user is None:
+            return False
+        return sees_staff_material(await self._accounts.enrollment(user.id, course.id))
 
     async def _generated(
         self,

@@ -25,6 +25,7 @@ from core.models.accounts import Course, User
 from core.models.books import SearchFilters, SearchHit
 from core.models.conversations import Answer, Citation, SectionRef, citation_of
 from core.quotas import Quotas
+from core.staff import sees_staff_material
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +94,18 @@ class Answers:
         conversation_id: str | None = None,
         surface: str = "cli",
         channel_ref: str | None = None,
+        public: bool = False,
     ) -> AsyncIterator[str | Answer]:
+        """`public`: the answer is shown to others too (a public message in a class channel), so it
+        draws on no staff-only page, whoever asks."""
         started = time.perf_counter()
         question = _clean_question(question)
         selected = (selected_text or "").strip() or None
         if surface not in SURFACES:
             raise InvalidInput("surface", f"Unknown surface {surface!r}.")
         enrollment = await self._accounts.member(user.id, course)  # only members ask a course's book
+        # Staff-only pages are searched for staff alone: a student's answer never draws on them.
+        staff = sees_staff_material(enrollment) and not public
         history = []
         if conversation_id:
             _, history = await self._conversations.continue_(
@@ -107,14 +113,14 @@ class Answers:
             )
         filters = None
         if module:
-            filters = SearchFilters(module=await self._library.reader.resolve_module(course, module))
+            filters = SearchFilters(module=await self._library.reader.resolve_module(course, module, staff))
         await self._quotas.take_question(course, user.id, enrollment.role)
 
         # A follow-up ("and what about its limits?") is searched with the question before it.
         earlier = next((m.content for m in reversed(history) if m.role == "user"), "")
         query = f"{earlier} {question}".strip() if earlier else question
         result = await self._library.search(
-            course, query, limit=PASSAGES, filters=filters, selected_text=selected
+            course, query, limit=PASSAGES, filters=filters, selected_text=selected, staff=staff
         )
         hits = result.hits
         # How this class is run (its dates, rooms, deadlines…) is the instructor's to answer, never the
@@ -122,7 +128,7 @@ class Answers:
         logistics = logistics_kind(question)
         covered = bool(hits) and logistics is None
         if covered and not selected:
-            signals = await self._library.signals(course, query, hits, filters)
+            signals = await self._library.signals(course, query, hits, filters, staff=staff)
             covered = self.coverage.covered(signals, lexical_only=result.lexical_only)
 
         text, citations, mode, notice = "", [], "extractive", None

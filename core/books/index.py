@@ -34,7 +34,7 @@ LEXICAL_VECTOR = "lexical"
 
 
 # Payload fields worth an index on a Qdrant server (local mode ignores payload indexes).
-_KEYWORD_FIELDS = ("document_id", "module", "path", "difficulty", "language")
+_KEYWORD_FIELDS = ("document_id", "module", "path", "difficulty", "language", "audience")
 _INTEGER_FIELDS = ("week",)
 
 T = TypeVar("T")
@@ -177,9 +177,9 @@ class BookIndex:
         selector = models.FilterSelector(filter=_filter(IndexFilters(document_ids=(document_id,))))
         await self._call(client.delete(collection, points_selector=selector, wait=True))
 
-    async def count(self, collection: str) -> int:
+    async def count(self, collection: str, filters: IndexFilters | None = None) -> int:
         client = self._require()
-        result = await self._call(client.count(collection, exact=True))
+        result = await self._call(client.count(collection, count_filter=_filter(filters), exact=True))
         return int(result.count)
 
     async def search(
@@ -329,6 +329,7 @@ def _filter(filters: IndexFilters | None) -> models.Filter | None:
     equals("difficulty", filters.difficulty)
     equals("language", filters.language)
     any_of("document_id", filters.document_ids)
+    any_of("audience", filters.audiences)  # a point without one matches none: fail closed
     return models.Filter(must=must) if must else None
 
 

@@ -27,6 +27,7 @@ class IndexFilters:
     difficulty: str | None = None
     language: str | None = None
     document_ids: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()  # payload `audience` in these (core.books.audience); () = any
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.books import audience
 from core.books.dense import dense_text
 from core.books.embeddings import Embedder
-from core.books.layout import iter_book_files, load_document
+from core.books.layout import declared_audience, iter_book_files, load_document
 from core.books.model import BookDocument, BookParseError
 from core.clock import Clock, utcnow
 from core.errors import NotFound
@@ -91,6 +92,9 @@ class BookIngestor:
         async with self._store.read() as s:
             stored = {d.path: d for d in await s.books.documents(course.id)}
             state = await s.books.state(course.id)
+            current = await s.courses.get(course.id)  # the staff-only patterns as they are now
+        patterns = list((current or course).staff_only)
+        regrouped = False  # a page that became staff-only (or stopped being) without changing
         # A keyword-only book is stored with model "" and ingested with None: the same thing.
         same_model = state is not None and (state.embedding_model or None) == model
 
@@ -100,23 +104,32 @@ class BookIngestor:
             try:
                 document = await asyncio.to_thread(load_document, root, file)
             except BookParseError as err:
-                await self._record_failure(course, root, file, position, err, report)
+                await self._record_failure(course, root, file, position, err, report, patterns)
                 continue
             old = stored.get(document.path)
+            declared = document.metadata.get("audience") or audience.EVERYONE
+            in_force = audience.effective(declared, document.path, patterns)
             if old and old.status == "ready" and old.content_hash == document.content_hash and same_model:
                 report.unchanged.append(document.path)
                 if old.position != position:
                     async with self._store.transaction() as s:
                         await s.books.set_position(old.id, position)
+                if (old.declared_audience, old.audience) != (declared, in_force):
+                    async with self._store.transaction() as s:
+                        await s.books.set_audience(old.id, declared, in_force, self._clock())
+                    regrouped = True
                 continue
             parsed.append((position, document))
             if old is None:  # shows as processing (not yet searchable) until it is stored
-                await self._mark_processing(course, position, document)
+                await self._mark_processing(course, position, document, in_force)
 
         vectors = await self._embed(parsed, stored, model, progress, report)
         for done, (position, document) in enumerate(parsed, start=1):
             progress("storing", done, len(parsed))
-            await self._replace(course, position, document, vectors, model)
+            in_force = audience.effective(
+                document.metadata.get("audience") or audience.EVERYONE, document.path, patterns
+            )
+            await self._replace(course, position, document, vectors, model, in_force)
             (report.changed if document.path in stored else report.added).append(document.path)
             report.chunks += len(document.chunks)
 
@@ -128,7 +141,7 @@ class BookIngestor:
                 report.removed.append(path)
 
         async with self._store.transaction() as s:
-            touched = report.added or report.changed or report.removed or report.failed
+            touched = report.added or report.changed or report.removed or report.failed or regrouped
             if touched or state is None or state.book_path != str(root):
                 report.revision = await s.books.bump_revision(
                     course.id,
@@ -182,21 +195,30 @@ class BookIngestor:
         document: BookDocument,
         vectors: dict[str, list[float]],
         model: str | None,
+        in_force: str,
     ) -> None:
         texts = [dense_text(c) for c in document.chunks]
         embeddings = [vectors.get(text) for text in texts]
         async with self._store.transaction() as s:
-            document_id = await self._save(s, course, position, document, "ready")
+            document_id = await self._save(s, course, position, document, "ready", in_force)
             await s.books.clear_content(document_id)
             await s.books.insert_sections(document_id, document.sections)
             await s.books.insert_chunks(course.id, document_id, document.chunks, texts, embeddings, model)
 
-    async def _mark_processing(self, course: Course, position: int, document: BookDocument) -> None:
+    async def _mark_processing(
+        self, course: Course, position: int, document: BookDocument, in_force: str
+    ) -> None:
         async with self._store.transaction() as s:
-            await self._save(s, course, position, document, "processing")
+            await self._save(s, course, position, document, "processing", in_force)
 
     async def _save(
-        self, s: StoreSession, course: Course, position: int, document: BookDocument, status: str
+        self,
+        s: StoreSession,
+        course: Course,
+        position: int,
+        document: BookDocument,
+        status: str,
+        in_force: str,
     ) -> str:
         return await s.books.save_document(
             course.id,
@@ -208,10 +230,18 @@ class BookIngestor:
             position=position,
             metadata=document.metadata,
             now=self._clock(),
+            audience=in_force,
         )
 
     async def _record_failure(
-        self, course: Course, root: Path, file: Path, position: int, err: BookParseError, report: IngestReport
+        self,
+        course: Course,
+        root: Path,
+        file: Path,
+        position: int,
+        err: BookParseError,
+        report: IngestReport,
+        patterns: list[str],
     ) -> None:
         path = file.relative_to(root).as_posix() if file.is_absolute() else file.as_posix()
         try:
@@ -229,6 +259,8 @@ class BookIngestor:
                 position=position,
                 metadata={},
                 now=self._clock(),
+                # unparsed, its front matter is unknown: the patterns still keep its name from students
+                audience=audience.effective(declared_audience(root, path, {}), path, patterns),
             )
             await s.books.clear_content(document_id)
         report.failed.append((path, str(err)))

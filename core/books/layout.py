@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from core.books import audience
 from core.books.chunking import DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP, chunk_sections
 from core.books.frontmatter import parse_yaml_mapping, split_front_matter
 from core.books.markdown import parse_markdown
@@ -129,7 +130,15 @@ def document_metadata(root: Path, relative: str, front: dict) -> dict:
         "tags": _tags(front.get("tags")),
         "description": _text(front.get("description")),
         "slug": _text(front.get("slug")) or _text(front.get("id")),
+        "audience": declared_audience(root, relative, front),
     }
+
+
+def declared_audience(root: Path, relative: str, front: dict) -> str:
+    """"staff" when the front matter or a `_category_` file of any folder above the page says so."""
+    folders = relative.split("/")[:-1]
+    chain = (category_metadata(root.joinpath(*folders[: depth + 1])) for depth in range(len(folders)))
+    return audience.declared(front, chain)
 
 
 def category_metadata(folder: Path) -> dict:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from core.books import audience
 from core.books.embeddings import Embedder, load_embedder
 from core.books.ingest import BookIngestor, IngestReport, Progress
 from core.books.reading import BookReader
@@ -97,6 +98,26 @@ class Library:
             await hook(course, folder, report)
         return report
 
+    async def apply_staff_only(self, course: Course) -> list[str]:
+        """Recompute which pages are staff-only from what each declares and the course's patterns
+        as stored now; the paths whose audience changed. Nothing is re-embedded: the revision moves
+        and every process reloads those pages' stored vectors with their new audience."""
+        now = self._clock()
+        changed: list[str] = []
+        async with self._store.transaction() as s:
+            current = await s.courses.get(course.id)
+            patterns = list(current.staff_only) if current else []
+            for document in await s.books.documents(course.id):
+                in_force = audience.effective(document.declared_audience, document.path, patterns)
+                if in_force != document.audience:
+                    await s.books.set_audience(document.id, document.declared_audience, in_force, now)
+                    changed.append(document.path)
+            if changed:
+                await s.books.bump_revision(course.id, now)
+        if changed:
+            log.info("course %s: %d page(s) changed audience", course.slug, len(changed))
+        return changed
+
     async def status(self, course: Course) -> BookStatus:
         """The stored book: documents, sections, chunks, failed files, embedding model, last ingest."""
         return await book_status(self._store, course)
@@ -109,13 +130,25 @@ class Library:
         limit: int = 5,
         filters: SearchFilters | None = None,
         selected_text: str | None = None,
+        staff: bool = False,
     ) -> SearchResult:
+        """`staff`: the viewer is staff of the course (core.staff.sees_staff_material); otherwise
+        staff-only pages are never searched."""
         _, search, _ = await self._parts()
-        return await search.search(course, query, limit=limit, filters=filters, selected_text=selected_text)
+        return await search.search(
+            course, query, limit=limit, filters=filters, selected_text=selected_text, staff=staff
+        )
 
-    async def signals(self, course: Course, question: str, hits: list, filters: SearchFilters | None = None):
+    async def signals(
+        self,
+        course: Course,
+        question: str,
+        hits: list,
+        filters: SearchFilters | None = None,
+        staff: bool = False,
+    ):
         _, search, _ = await self._parts()
-        return await search.signals(course, question, hits, filters)
+        return await search.signals(course, question, hits, filters, staff=staff)
 
     async def warm(self, course: Course) -> int:
         """Load the course's index now (otherwise the first search does it)."""

@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 # qdrant_client.local.distances.EPSILON (f32::EPSILON): norms at or below it are not divided by.
 _EPSILON = 1.1920929e-7
 # Payload fields a search or delete_where can filter on (IndexFilters).
-_FILTER_FIELDS = ("module", "week", "path", "difficulty", "language", "document_id")
+_FILTER_FIELDS = ("module", "week", "path", "difficulty", "language", "document_id", "audience")
 # Compact the slots when the dead ones outnumber the live ones and this many.
 _COMPACT_MIN_DEAD = 1024
 # An upsert that writes at least max(this, a quarter of the slots) rebuilds the snapshot at once.
@@ -141,8 +141,16 @@ class MemoryIndex:
         key = _match_key(document_id)
         await asyncio.to_thread(self._delete, target, lambda store: store.slots_where("document_id", key))
 
-    async def count(self, collection: str) -> int:
-        return self._get(collection).store.live
+    async def count(self, collection: str, filters: IndexFilters | None = None) -> int:
+        target = self._get(collection)
+        if filters is None:
+            return target.store.live
+        snapshot = target.snapshot
+        if target.stale:
+            snapshot = await asyncio.to_thread(self._refresh, target)
+        live = ~target.store.deleted[: snapshot.n]
+        mask = snapshot.filter_mask(filters)
+        return int(np.count_nonzero(live if mask is None else live & mask))
 
     async def search(
         self,
@@ -575,6 +583,8 @@ class _Snapshot:
             conditions.append(("path", filters.paths))
         if filters.document_ids:
             conditions.append(("document_id", filters.document_ids))
+        if filters.audiences:  # a point without an audience matches none: hidden until reloaded
+            conditions.append(("audience", filters.audiences))
         if not conditions:
             return None
         mask = np.ones(self.n, dtype=bool)

@@ -6,6 +6,7 @@ import difflib
 import json
 from typing import Any
 
+from core.books import audience
 from core.books.short_keys import chapter_key, section_key
 from core.errors import NotFound
 from core.models.accounts import Course
@@ -18,35 +19,44 @@ NOT_INGESTED = "It has not been loaded yet. An instructor can load it with /book
 
 
 class BookReader:
+    """Every method takes `staff`: whether the viewer is staff of the course (decided by
+    core.staff.sees_staff_material). Without it a staff-only page does not exist: it is not listed,
+    not suggested, not readable, and asking for it by path answers as for a path that never was."""
+
     def __init__(self, store: Store):
         self._store = store
 
-    async def documents(self, course: Course) -> list[StoredDocument]:
+    async def documents(self, course: Course, staff: bool = False) -> list[StoredDocument]:
         async with self._store.read() as s:
-            return await s.books.documents(course.id)
+            return _seen(await s.books.documents(course.id), staff)
 
     async def require_book(self, course: Course) -> None:
         """Refuse, in words, to search or answer from a course whose book was never loaded."""
         if not any(d.status == "ready" for d in await self.documents(course)):
             raise NotFound("book", course.slug, NOT_INGESTED)
 
-    async def get_section(self, course: Course, path: str, anchor: str = "") -> SectionView:
+    async def get_section(
+        self, course: Course, path: str, anchor: str = "", staff: bool = False
+    ) -> SectionView:
         """The section at `path#anchor` with its subsections; the whole chapter for no anchor."""
         path = path.strip().lstrip("/")
         anchor = anchor.strip().lstrip("#")
         async with self._store.read() as s:
             document = await s.books.document_by_path(course.id, path)
-            if document is None or document.status != "ready":
-                paths = [d.path for d in await s.books.documents(course.id) if d.status == "ready"]
+            if document is None or document.status != "ready" or not _visible(document, staff):
+                documents = _seen(await s.books.documents(course.id), staff)
+                paths = [d.path for d in documents if d.status == "ready"]
                 raise NotFound("chapter", path, _suggest(path, paths, "Chapters like it"))
             sections = await s.books.sections(document.id)
         return _compose(document, sections, anchor)
 
-    async def find_by_keys(self, course: Course, chapter: str, section: str = "") -> tuple[str, str]:
+    async def find_by_keys(
+        self, course: Course, chapter: str, section: str = "", staff: bool = False
+    ) -> tuple[str, str]:
         """(path, anchor) from short keys (core.books.short_keys); a section that is gone gives the
         whole chapter, a chapter that is gone is NotFound."""
         async with self._store.read() as s:
-            documents = [d for d in await s.books.documents(course.id) if d.status == "ready"]
+            documents = [d for d in _seen(await s.books.documents(course.id), staff) if d.status == "ready"]
             document = next((d for d in documents if chapter_key(d.path) == chapter), None)
             if document is None:
                 raise NotFound("chapter", chapter, BOOK_CHANGED)
@@ -55,35 +65,41 @@ class BookReader:
             anchors = [r["anchor"] for r in await s.books.sections(document.id) if r["anchor"]]
         return document.path, next((a for a in anchors if section_key(a) == section), "")
 
-    async def adjacent_chapters(self, course: Course, path: str) -> tuple[str | None, str | None]:
+    async def adjacent_chapters(
+        self, course: Course, path: str, staff: bool = False
+    ) -> tuple[str | None, str | None]:
         """The chapters before and after `path` in reading order (None at either end)."""
-        paths = [d.path for d in await self.documents(course) if d.status == "ready"]
+        paths = [d.path for d in await self.documents(course, staff) if d.status == "ready"]
         if path not in paths:
             return None, None
         at = paths.index(path)
         return (paths[at - 1] if at > 0 else None), (paths[at + 1] if at + 1 < len(paths) else None)
 
-    async def percent_reached(self, course: Course, view: SectionView, chars_read: int) -> int:
+    async def percent_reached(
+        self, course: Course, view: SectionView, chars_read: int, staff: bool = False
+    ) -> int:
         """How far into its chapter (0–100) someone is who has read `chars_read` characters of `view`."""
         chapter, start = view.markdown, 0
         if view.anchor:
-            chapter = (await self.get_section(course, view.path, "")).markdown
+            chapter = (await self.get_section(course, view.path, "", staff)).markdown
             start = max(0, chapter.find(view.markdown))
         end = start + min(max(chars_read, 0), len(view.markdown))
         return min(100, round(100 * end / max(1, len(chapter))))
 
-    async def passages(self, course: Course, path: str) -> list[tuple[str, str]]:
+    async def passages(self, course: Course, path: str, staff: bool = False) -> list[tuple[str, str]]:
         """(anchor, Markdown) of each section of a chapter that has text of its own."""
         async with self._store.read() as s:
             document = await s.books.document_by_path(course.id, path)
-            if document is None:
+            if document is None or not _visible(document, staff):
                 raise NotFound("chapter", path)
             sections = await s.books.sections(document.id)
         return [(r["anchor"], r["markdown"]) for r in sections if len(r["markdown"].split()) > 12]
 
-    async def table_of_contents(self, course: Course, max_level: int = TOC_MAX_LEVEL) -> list[TocModule]:
+    async def table_of_contents(
+        self, course: Course, max_level: int = TOC_MAX_LEVEL, staff: bool = False
+    ) -> list[TocModule]:
         async with self._store.read() as s:
-            documents = await s.books.documents(course.id)
+            documents = _seen(await s.books.documents(course.id), staff)
             outline = await s.books.section_outline(course.id, max_level)
         by_document: dict[str, list[TocSection]] = {}
         for row in outline:
@@ -104,14 +120,15 @@ class BookReader:
                     difficulty=d.difficulty,
                     status=d.status,
                     sections=by_document.get(d.id, []),
+                    staff_only=d.staff_only,
                 )
             )
         return list(modules.values())
 
-    async def resolve_module(self, course: Course, name: str) -> str:
+    async def resolve_module(self, course: Course, name: str, staff: bool = False) -> str:
         """A module's folder name from what a student typed: folder, label or number."""
         wanted = name.strip().lower()
-        documents = await self.documents(course)
+        documents = await self.documents(course, staff)
         modules = {d.module: d.module_label for d in documents if d.module}
         for folder, label in modules.items():
             if wanted in (folder.lower(), (label or "").lower()):
@@ -123,6 +140,15 @@ class BookReader:
             if len(numbered) == 1:
                 return numbered[0]
         raise NotFound("module", name, _suggest(name, list(modules), "Modules"))
+
+
+def _visible(document: StoredDocument, staff: bool) -> bool:
+    return audience.visible(document.audience, staff)
+
+
+def _seen(documents: list[StoredDocument], staff: bool) -> list[StoredDocument]:
+    """The documents this viewer may know exist."""
+    return [d for d in documents if _visible(d, staff)]
 
 
 def _compose(document: StoredDocument, sections: list[dict[str, Any]], anchor: str) -> SectionView:
@@ -162,6 +188,7 @@ def _compose(document: StoredDocument, sections: list[dict[str, Any]], anchor: s
         markdown="\n\n".join(s["markdown"].strip() for s in sections[start:end]),
         previous_anchor=previous,
         next_anchor=following,
+        staff_only=document.staff_only,
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core import validation
+from core.books import audience
 from core.books.embeddings import Embedder
 from core.books.highlight import highlight
 from core.books.index_types import IndexFilters, IndexHit
@@ -76,7 +77,10 @@ class BookSearch:
         limit: int = 5,
         filters: SearchFilters | None = None,
         selected_text: str | None = None,
+        staff: bool = False,
     ) -> SearchResult:
+        """`staff`: the viewer is staff of the course (core.staff.sees_staff_material), so staff-only
+        pages may be found; for anyone else the index itself leaves them out."""
         started = time.perf_counter()
         query = (query or "").strip()
         selected = (selected_text or "").strip()
@@ -99,7 +103,7 @@ class BookSearch:
             await self._sync.ensure_current(course.id)
         finally:
             await asyncio.wait([embedding])
-        index_filters = _index_filters(filters)
+        index_filters = _index_filters(filters, staff)
         located = None
         if selected:
             located = await self._locate(course, selected, index_filters)
@@ -121,12 +125,17 @@ class BookSearch:
         )
 
     async def signals(
-        self, course: Course, question: str, hits: list[SearchHit], filters: SearchFilters | None = None
+        self,
+        course: Course,
+        question: str,
+        hits: list[SearchHit],
+        filters: SearchFilters | None = None,
+        staff: bool = False,
     ) -> Signals:
         """Raw similarity figures behind a search (dense and lexical, unfused)."""
         await self._sync.ensure_current(course.id)
         name = collection_name(course.id)
-        index_filters = _index_filters(filters)
+        index_filters = _index_filters(filters, staff)
         dense_scores: list[float] = []
         dense = await self._embed(question)
         if dense is not None:
@@ -207,6 +216,7 @@ def _hit(hit: IndexHit, score: float, query: str) -> SearchHit:
         highlight=highlight(p["text"], query),
         module=p.get("module"),
         week=p.get("week"),
+        staff_only=p.get("audience") == audience.STAFF,
     )
 
 
@@ -222,15 +232,23 @@ def _merge(*groups: list[SearchHit], limit: int) -> list[SearchHit]:
     return merged[:limit]
 
 
-def _index_filters(filters: SearchFilters | None) -> IndexFilters:
+def _index_filters(filters: SearchFilters | None, staff: bool) -> IndexFilters:
+    # Anyone but staff searches the pages for everyone only: a payload filter, applied by the index
+    # before it ranks, so a staff-only page is never a candidate (nor shows in a count or a score).
+    audiences = audience.AUDIENCES if staff else (audience.EVERYONE,)
     if filters is None:
-        return IndexFilters()
+        return IndexFilters(audiences=audiences)
     week, module = filters.week, filters.module
     if filters.unit:  # a unit is a week (a number) or a module (a folder)
         unit = filters.unit.strip()
         week, module = (int(unit), module) if unit.isdigit() else (week, unit)
     return IndexFilters(
-        module=module, week=week, path=filters.path, difficulty=filters.difficulty, language=filters.language
+        module=module,
+        week=week,
+        path=filters.path,
+        difficulty=filters.difficulty,
+        language=filters.language,
+        audiences=audiences,
     )
 
 

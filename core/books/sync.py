@@ -13,8 +13,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from core.books import audience
 from core.books.embeddings import Embedder
-from core.books.index_types import IndexPoint
+from core.books.index_types import IndexFilters, IndexPoint
 from core.books.vocabulary import Vocabulary
 from core.store.books import bytes_to_vector
 from core.store.session import Store
@@ -28,7 +29,7 @@ class VectorIndex(Protocol):
     async def ensure_collection(self, collection: str, dim: int | None) -> bool: ...
     async def upsert(self, collection: str, points: list[IndexPoint], batch_size: int = 256) -> None: ...
     async def delete_where(self, collection: str, document_id: str) -> None: ...
-    async def count(self, collection: str) -> int: ...
+    async def count(self, collection: str, filters: IndexFilters | None = None) -> int: ...
     async def drop(self, collection: str) -> None: ...
     async def search(self, collection: str, **kwargs: Any) -> list[Any]: ...
 
@@ -85,8 +86,11 @@ class IndexSync:
         async with self._store.read() as s:
             revision = await s.books.revision(course_id)
             documents = await s.books.documents(course_id)
+        # A page's version includes its audience: a new one reloads its points (stored vectors).
         want = {
-            d.id: f"{d.content_hash}:{d.updated_at.isoformat()}" for d in documents if d.status == "ready"
+            d.id: f"{d.content_hash}:{d.updated_at.isoformat()}:{d.audience}"
+            for d in documents
+            if d.status == "ready"
         }
         created = await self._index.ensure_collection(name, self._embedder.dim)
         have = {} if created else (loaded.versions if loaded else await self._adopt(course_id, want))
@@ -104,7 +108,9 @@ class IndexSync:
             await self._index.upsert(name, [self._point(r) for r in rows])
             texts: dict[str, list[str]] = {}
             for r in rows:
-                texts.setdefault(r["document_id"], []).append(r["text"] + " " + r["heading"])
+                # The vocabulary judges whether the book knows a student's words: theirs only.
+                if r["audience"] != audience.STAFF:
+                    texts.setdefault(r["document_id"], []).append(r["text"] + " " + r["heading"])
             for document_id, parts in texts.items():
                 vocabulary.set_document(document_id, "\n".join(parts))
         self._loaded[course_id] = _Loaded(revision, want)
@@ -116,7 +122,9 @@ class IndexSync:
         name = collection_name(course_id)
         async with self._store.read() as s:
             stored = await s.books.chunk_count(course_id)
-        if await self._index.count(name) == stored:
+        labelled = IndexFilters(audiences=audience.AUDIENCES)
+        # Points loaded before pages had an audience would be hidden from everyone: reload those.
+        if await self._index.count(name) == stored and await self._index.count(name, labelled) == stored:
             return dict(want)
         await self._index.drop(name)
         await self._index.ensure_collection(name, self._embedder.dim)
@@ -138,6 +146,7 @@ class IndexSync:
             "week": row["week"],
             "difficulty": row["difficulty"],
             "language": row["language"],
+            "audience": row["audience"],
             "text": row["text"],
         }
         # Heading paths count as words of the chunk: "balance" in a title finds its sections.

@@ -18,6 +18,9 @@ from core.errors import InvalidInput, NotFound
 from core.models.accounts import Course
 from core.models.books import SearchFilters, SearchHit
 
+# The operator at the terminal sees what students see unless they ask for the staff's view.
+_STAFF_HELP = "include the pages only the course's staff see (marked staff only)"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     ingest = sub.add_parser("ingest", help="ingest (or refresh) a book folder into a course")
@@ -43,11 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.add_argument("--limit", type=int, default=5, help="how many hits (1–50, default 5)")
     search.add_argument("--batch", type=Path, help="a file with one query per line (JSON lines out)")
     search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--staff", action="store_true", help=_STAFF_HELP)
     search.set_defaults(handler=search_book)
 
     toc = sub.add_parser("toc", help="a course's table of contents")
     toc.add_argument("--course", required=True)
     toc.add_argument("--json", action="store_true")
+    toc.add_argument("--staff", action="store_true", help=_STAFF_HELP)
     toc.set_defaults(handler=show_toc)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from stored vectors")
@@ -100,7 +105,8 @@ async def _course_for_ingest(app: App, args: argparse.Namespace) -> Course:
 
 async def search_book(app: App, args: argparse.Namespace) -> int:
     course = await app.courses.get(args.course)
-    module = await app.library.reader.resolve_module(course, args.module) if args.module else None
+    staff = args.staff
+    module = await app.library.reader.resolve_module(course, args.module, staff) if args.module else None
     filters = SearchFilters(module=module, week=args.week, path=args.path)
     embedder = await app.library.embedder()
     if not embedder.available:
@@ -110,7 +116,7 @@ async def search_book(app: App, args: argparse.Namespace) -> int:
     if not args.query and not args.selected:
         raise InvalidInput("query", "Give something to search for, or --batch FILE.")
     result = await app.library.search(
-        course, args.query or "", limit=args.limit, filters=filters, selected_text=args.selected
+        course, args.query or "", limit=args.limit, filters=filters, selected_text=args.selected, staff=staff
     )
     if args.json:
         print_json(
@@ -122,7 +128,8 @@ async def search_book(app: App, args: argparse.Namespace) -> int:
     for rank, hit in enumerate(result.hits, start=1):
         where = " › ".join(hit.headings)
         link = f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path
-        print(f"{rank}. {where}\n   {link}  (score {hit.score:.3f})\n   {hit.highlight}\n")
+        mark = "  [staff only]" if hit.staff_only else ""
+        print(f"{rank}. {where}{mark}\n   {link}  (score {hit.score:.3f})\n   {hit.highlight}\n")
     return 0
 
 
@@ -131,7 +138,7 @@ async def _batch(app: App, course, args: argparse.Namespace, filters: SearchFilt
     await app.library.warm(course)
     for query in filter(None, queries):
         started = time.perf_counter()
-        result = await app.library.search(course, query, limit=args.limit, filters=filters)
+        result = await app.library.search(course, query, limit=args.limit, filters=filters, staff=args.staff)
         ms = (time.perf_counter() - started) * 1000
         sys.stdout.write(
             json.dumps(
@@ -152,12 +159,12 @@ def _hit_json(hit: SearchHit) -> dict:
         "score": hit.score,
         "chunk_id": hit.chunk_id,
         "text": hit.text,
-    }
+    } | ({"staff_only": True} if hit.staff_only else {})
 
 
 async def show_toc(app: App, args: argparse.Namespace) -> int:
     course = await app.courses.get(args.course)
-    modules = await app.library.reader.table_of_contents(course)
+    modules = await app.library.reader.table_of_contents(course, staff=args.staff)
     if args.json:
         print_json([m.model_dump() for m in modules])
         return 0
@@ -168,6 +175,7 @@ async def show_toc(app: App, args: argparse.Namespace) -> int:
         for chapter in module.chapters:
             week = f"  (week {chapter.week})" if chapter.week else ""
             flag = "" if chapter.status == "ready" else f"  [{chapter.status}]"
+            flag += "  [staff only]" if chapter.staff_only else ""
             print(f"  {chapter.title} — {chapter.path}{week}{flag}")
             for section in chapter.sections:
                 print(f"  {'  ' * (section.level - 1)}{section.heading}")

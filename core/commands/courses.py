@@ -68,6 +68,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     settings.add_argument(
         "--book-path", dest="book_path", help="the book's source folder, for /book ingest in Discord"
     )
+    settings.add_argument(
+        "--staff-only",
+        dest="staff_only",
+        help="pages only staff see: comma-separated patterns, e.g. "
+        "'educator-resources/**, *solutions*' ('' clears)",
+    )
     settings.set_defaults(handler=set_course)
 
     listing = actions.add_parser("list", help="list courses")
@@ -128,6 +134,7 @@ async def set_course(app: App, args: argparse.Namespace) -> int:
         "welcome_text",
         "book_url",
         "book_path",
+        "staff_only",
     )
     changes = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
     if not changes:

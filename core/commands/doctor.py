@@ -33,7 +33,7 @@ async def diagnose(app: App) -> dict:
         problems.append(f"LEXICAL-ONLY SEARCH: no embedding model. {embedder.reason}")
     courses = []
     for course in await app.courses.list():
-        documents = await app.library.reader.documents(course)
+        documents = await app.library.reader.documents(course, staff=True)  # the operator sees all
         async with app.store.read() as session:
             chunks = await session.books.chunk_count(course.id)
             state = await session.books.state(course.id)

@@ -31,6 +31,12 @@ class StoredDocument(BaseModel):
     metadata: JsonDict
     created_at: datetime
     updated_at: datetime
+    declared_audience: str = "all"  # what the file or its folder says: "all" or "staff"
+    audience: str = "all"  # in force, the course's staff-only patterns applied: "all" or "staff"
+
+    @property
+    def staff_only(self) -> bool:
+        return self.audience == "staff"
 
 
 class BookState(BaseModel):
@@ -58,6 +64,7 @@ class SectionView(BaseModel):
     markdown: str
     previous_anchor: str | None = None
     next_anchor: str | None = None
+    staff_only: bool = False  # a page only the course's staff can read
 
 
 class SearchHit(BaseModel):
@@ -75,6 +82,7 @@ class SearchHit(BaseModel):
     highlight: str
     module: str | None = None
     week: int | None = None
+    staff_only: bool = False  # only the course's staff can be shown this hit
 
 
 class SearchFilters(BaseModel):
@@ -103,6 +111,7 @@ class TocChapter(BaseModel):
     difficulty: str | None
     status: DocumentStatus
     sections: list[TocSection]
+    staff_only: bool = False  # listed for the course's staff only
 
 
 class TocModule(BaseModel):

@@ -15,6 +15,7 @@ from core.clock import Clock, utcnow
 from core.errors import NotFound
 from core.models.accounts import Course, User
 from core.models.progress import ChapterProgress, CourseProgress, Unit, UnitProgress
+from core.staff import sees_staff_material
 from core.store.session import Store, StoreSession
 
 READ_AT = 90  # % of a chapter that counts as read
@@ -63,7 +64,7 @@ class Tracking:
         validation.whole_number("reading time in seconds", seconds, 0, MAX_SECONDS)
         units = await self.units(course)
         containing = [u for u in units if chapter in u.chapters]
-        if not containing and not await self._is_chapter(course, chapter):
+        if not containing and not await self._is_chapter(course, chapter, user):
             raise NotFound("chapter", chapter, "Use a chapter path from the table of contents.")
         await self._accounts.member(user.id, course)  # progress is only ever a member's
         now = self._clock()
@@ -96,6 +97,10 @@ class Tracking:
             units = await s.progress.units(course.id)
             rows = {r["unit_key"]: r for r in await s.progress.unit_rows(user.id, course.id)}
             reading = await s.progress.reading(user.id, course.id)
+            if not sees_staff_material(await s.enrollments.get(user.id, course.id)):
+                # read before it became staff-only: no longer one of their chapters
+                hidden = {d.path for d in await s.books.documents(course.id) if d.staff_only}
+                reading = [r for r in reading if r["chapter"] not in hidden]
         progress = [_unit_progress(u, rows.get(u.id)) for u in units]
         completion, quiz_average = _standing(progress)
         return CourseProgress(
@@ -148,10 +153,14 @@ class Tracking:
         completion, quiz_average = _standing([_unit_progress(u, rows.get(u.id)) for u in units])
         await s.progress.set_standing(user_id, course.id, completion, quiz_average, self._clock())
 
-    async def _is_chapter(self, course: Course, chapter: str) -> bool:
+    async def _is_chapter(self, course: Course, chapter: str, user: User) -> bool:
+        """A chapter this user may read: a staff-only one is no chapter to a student."""
         async with self._store.read() as s:
             document = await s.books.document_by_path(course.id, chapter)
-        return document is not None
+            enrollment = await s.enrollments.get(user.id, course.id) if document is not None else None
+        if document is None:
+            return False
+        return not document.staff_only or sees_staff_material(enrollment)
 
 
 def _unit_progress(unit: Unit, row: dict | None) -> UnitProgress:

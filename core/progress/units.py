@@ -12,18 +12,26 @@ INTRODUCTION = "introduction"  # the unit of a module-less book's root pages
 
 
 def derive_units(documents: Sequence[StoredDocument], syllabus: Sequence | None = None) -> list[Unit]:
-    """`syllabus`: weeks with `week`, `title` and `chapters` (core.progress.syllabus), or None."""
-    ready = [d for d in sorted(documents, key=lambda d: (d.position, d.path)) if d.status != "error"]
+    """`syllabus`: weeks with `week`, `title` and `chapters` (core.progress.syllabus), or None.
+
+    Staff-only pages belong to no unit: no student's unit or completion counts them, whatever the
+    syllabus lists (a week of staff pages alone is no unit)."""
+    ordered = sorted(documents, key=lambda d: (d.position, d.path))
+    ready = [d for d in ordered if d.status != "error" and not d.staff_only]
     if syllabus:
+        hidden = {d.path for d in documents if d.staff_only}
+        in_order = sorted(syllabus, key=lambda w: w.week)
+        listed = [(w, [c for c in w.chapters if c not in hidden]) for w in in_order]
+        kept = [(w, chapters) for w, chapters in listed if chapters]  # a week of staff pages alone: gone
         return [
             Unit(
                 id=f"week-{w.week}",
                 title=w.title or f"Week {w.week}",
                 kind="week",
                 position=i,
-                chapters=list(w.chapters),
+                chapters=chapters,
             )
-            for i, w in enumerate(sorted(syllabus, key=lambda w: w.week))
+            for i, (w, chapters) in enumerate(kept)
         ]
     weeks: dict[int, list[StoredDocument]] = {}
     for d in ready:

@@ -87,18 +87,22 @@ class BooksRepository:
         position: int,
         metadata: dict[str, Any],
         now: datetime,
+        audience: str = "all",
     ) -> str:
-        """Insert or update the document row; return its id (stable across re-ingests)."""
+        """Insert or update the document row; return its id (stable across re-ingests).
+        `metadata["audience"]` is what the file declares, `audience` the one in force."""
         row = await self._conn.fetchrow(
             "INSERT INTO documents (id, course_id, path, title, content_hash, status, error,"
             " position, module, module_label, week, difficulty, language, metadata, created_at,"
-            " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-            " $15, $15) ON CONFLICT (course_id, path) DO UPDATE SET title = excluded.title,"
+            " updated_at, declared_audience, audience) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+            " $10, $11, $12, $13, $14, $15, $15, $16, $17) ON CONFLICT (course_id, path) DO UPDATE"
+            " SET title = excluded.title,"
             " content_hash = excluded.content_hash, status = excluded.status,"
             " error = excluded.error, position = excluded.position, module = excluded.module,"
             " module_label = excluded.module_label, week = excluded.week,"
             " difficulty = excluded.difficulty, language = excluded.language,"
-            " metadata = excluded.metadata, updated_at = excluded.updated_at RETURNING id",
+            " metadata = excluded.metadata, updated_at = excluded.updated_at,"
+            " declared_audience = excluded.declared_audience, audience = excluded.audience RETURNING id",
             new_id(),
             course_id,
             path,
@@ -114,8 +118,20 @@ class BooksRepository:
             metadata.get("language") or "en",
             json.dumps(metadata, default=str),
             now,
+            metadata.get("audience") or "all",
+            audience,
         )
         return row["id"]
+
+    async def set_audience(self, document_id: str, declared: str, audience: str, now: datetime) -> None:
+        """A new audience for an unchanged file; `updated_at` moves so every index reloads it."""
+        await self._conn.execute(
+            "UPDATE documents SET declared_audience = $2, audience = $3, updated_at = $4 WHERE id = $1",
+            document_id,
+            declared,
+            audience,
+            now,
+        )
 
     async def set_position(self, document_id: str, position: int) -> None:
         await self._conn.execute(
@@ -201,7 +217,7 @@ class BooksRepository:
         sql = (
             "SELECT c.id, c.document_id, c.chunk_index, c.section_position, c.heading, c.headings,"
             " c.anchor, c.text, c.embedding, c.embedding_model, d.path, d.title, d.module, d.week,"
-            " d.difficulty, d.language FROM chunks c JOIN documents d ON d.id = c.document_id"
+            " d.difficulty, d.language, d.audience FROM chunks c JOIN documents d ON d.id = c.document_id"
             " WHERE c.course_id = $1 AND d.status = 'ready'"
         )
         if document_ids is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,10 @@ COURSE_SETTINGS = (
     "leaderboard_day",
     "book_url",
     "book_path",
+    "staff_only",
 )
+# Settings stored as JSON.
+_JSON_SETTINGS = frozenset({"staff_only"})
 
 
 class CoursesRepository:
@@ -62,7 +66,7 @@ class CoursesRepository:
             f"UPDATE courses SET updated_at = $2, {assignments} WHERE id = $1 RETURNING *",
             course_id,
             now,
-            *changes.values(),
+            *(json.dumps(v) if k in _JSON_SETTINGS else v for k, v in changes.items()),
         )
         return Course.model_validate(row) if row else None
 

@@ -57,6 +57,7 @@ def test_sample_book_metadata() -> None:
         "tags": ["balance", "zmp", "locomotion"],
         "description": "Centre of mass, support polygon and the Zero Moment Point.",
         "slug": None,
+        "audience": "all",  # what the page declares: front matter or folder (core.books.audience)
     }
     index = by_path["index.md"]
     assert index.metadata["module"] is None and index.metadata["module_label"] is None
