@@ -11,7 +11,7 @@ from mcp import Client
 from mcp.types import ResourceTemplateReference
 
 from core.app import App
-from mcp_server.identity import LOCAL_NAME, LOCAL_SUBJECT, LocalIdentity
+from mcp_server.identity import LOCAL_NAME, LOCAL_SUBJECT, identity_for
 from mcp_server.server import Runtime, build_server
 from tests.staff_book import (
     ANSWER_KEY,
@@ -31,8 +31,10 @@ async def staff_app(app: App, clock, tmp_path: Path):
 
 
 @pytest.fixture
-def server(staff_app: App):
-    return build_server(Runtime(staff_app, "sample", LocalIdentity(staff_app)))
+async def server(staff_app: App):
+    # As `studyhall-mcp --course sample` starts: the local user joins the course it serves.
+    course = await staff_app.courses.get("sample")
+    return build_server(Runtime(staff_app, "sample", await identity_for(staff_app, None, course)))
 
 
 async def make_local_user_instructor(app: App) -> None:
