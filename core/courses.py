@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from core import validation
+from core.books import folders
 from core.clock import Clock, utcnow
 from core.errors import AlreadyExists, NotFound
 from core.models.accounts import Course, GuildBinding
@@ -15,9 +18,10 @@ ANSWER_MODES = ("auto", "llm", "extractive")
 
 
 class Courses:
-    def __init__(self, store: Store, clock: Clock = utcnow):
+    def __init__(self, store: Store, clock: Clock = utcnow, books_root: Callable[[], Path] | None = None):
         self._store = store
         self._clock = clock
+        self._books_root = books_root  # the operator's books root (created when first asked for)
 
     async def create(self, slug: str, name: str) -> Course:
         slug = validation.slug(slug)
@@ -56,14 +60,58 @@ class Courses:
         async with self._store.read() as s:
             return await s.courses.list()
 
-    async def configure(self, slug: str, **changes: Any) -> Course:
+    async def configure(
+        self, slug: str, *, host_paths: bool = False, share_folder: bool = False, **changes: Any
+    ) -> Course:
+        """Change settings. A book folder is named relative to the books root unless `host_paths`
+        (the operator's CLI: any folder of the host); `share_folder` lets the operator give a
+        course a folder another course uses."""
+        given = "book_path" in changes
+        book_path = changes.pop("book_path", None)
         checked = _check_settings(changes)
         course = await self.get(slug)
+        if given:
+            checked["book_path"] = await self._book_folder(course, book_path, host_paths, share_folder)
         async with self._store.transaction() as s:
             updated = await s.courses.update(course.id, checked, self._clock())
         if updated is None:
             raise NotFound("course", slug)
         return updated
+
+    def books_root(self) -> Path:
+        if self._books_root is None:
+            raise folders.refused("")
+        return self._books_root()
+
+    async def book_folders(self, course: Course, typed: str = "") -> list[str]:
+        """The folders under the books root this course may use, its own first (for autocomplete)."""
+        root = self.books_root()
+        taken = [path for path, _ in folders.owned_by_others(root, course.id, await self.list())]
+        return folders.free_folders(root, course.slug, taken, typed)
+
+    async def _book_folder(
+        self, course: Course, value: str | None, host_paths: bool, share: bool
+    ) -> str | None:
+        if value in (None, ""):
+            return None
+        if host_paths:
+            path = Path(validation.folder("book folder", value))
+        else:
+            validation.text("book folder", value, max_chars=1000)
+            path = folders.under_root(self.books_root(), value)
+        root = self.books_root() if self._books_root else None
+        for other, slug in folders.owned_by_others(root, course.id, await self.list()):
+            if not folders.overlaps(path, other):
+                continue
+            if not host_paths:
+                raise folders.refused(value)  # not even whether another course has it
+            if not share:
+                raise validation.InvalidInput(
+                    "book folder",
+                    f"The folder {value!r} is (or holds, or sits in) the book folder of course "
+                    f"{slug!r}; give --share-folder to let both courses read it.",
+                )
+        return str(path)
 
     async def bind_guild(self, slug: str, guild_id: str) -> Course:
         course = await self.get(slug)
@@ -126,7 +174,7 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
             "leaderboard day (0 = Monday … 6 = Sunday)", v, 0, 6
         ),
         "book_url": lambda v: None if v in (None, "") else validation.web_address("book URL", v),
-        "book_path": lambda v: None if v in (None, "") else validation.folder("book folder", v),
+        # book_path is checked by Courses._book_folder: it needs the books root and the other courses
     }
     unknown = set(changes) - set(checks)
     if unknown:

@@ -15,6 +15,7 @@ from bot.context import app_of, who
 from bot.ingest_progress import ThrottledProgress
 from bot.limits import clip, fit_embed
 from bot.respond import NO_MENTIONS
+from core.books.folders import shown
 from core.books.ingest import IngestReport
 from core.books.status import BookStatus
 from core.errors import InvalidInput
@@ -63,7 +64,7 @@ def ingest_embed(report: IngestReport) -> discord.Embed:
     return fit_embed(embed)
 
 
-def status_embed(status: BookStatus, course_name: str) -> discord.Embed:
+def status_embed(status: BookStatus, course_name: str, books_root: Path | None = None) -> discord.Embed:
     embed = discord.Embed(title=f"📚 The book of {clip(course_name, 200)}", colour=discord.Colour.blurple())
     if not status.ingested:
         embed.description = "Not ingested yet: set `/course config book_folder:…`, then run `/book ingest`."
@@ -75,8 +76,9 @@ def status_embed(status: BookStatus, course_name: str) -> discord.Embed:
     embed.add_field(name="Search", value=search_mode(status.embedding_model), inline=False)
     embed.add_field(name="Last ingest", value=discord.utils.format_dt(status.ingested_at, "R"))
     embed.add_field(name="Revision", value=str(status.revision))
-    if status.book_path:
-        embed.add_field(name="Folder", value=f"`{clip(status.book_path, 900)}`", inline=False)
+    folder = shown(status.book_path, books_root) if books_root else status.book_path
+    if folder:
+        embed.add_field(name="Folder", value=f"`{clip(folder, 900)}`", inline=False)
     if status.processing:
         embed.add_field(
             name="⚠️ Interrupted",
@@ -146,7 +148,8 @@ class BookCog(commands.Cog, name="Book"):
         app = app_of(interaction)
         await app.staff.require(found.user, found.course)
         status = await app.library.status(found.course)
-        await respond.reply(interaction, embed=status_embed(status, found.course.name), ephemeral=True)
+        embed = status_embed(status, found.course.name, app.courses.books_root())
+        await respond.reply(interaction, embed=embed, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:
