@@ -17,6 +17,7 @@ from bot.limits import clip, fit_embed
 from bot.respond import NO_MENTIONS
 from core.books.folders import shown
 from core.books.ingest import IngestReport
+from core.books.library import IngestRunning
 from core.books.status import BookStatus
 from core.errors import InvalidInput
 
@@ -60,6 +61,12 @@ def ingest_embed(report: IngestReport) -> discord.Embed:
             embed.add_field(name=name, value=_files(paths), inline=False)
     for path, error in report.failed[:LISTED]:
         embed.add_field(name=f"❌ {clip(path, 200)}", value=clip(error, 500), inline=False)
+    if report.skipped_links:
+        embed.add_field(
+            name="🔗 Symbolic links, not followed",
+            value=_files(report.skipped_links) + " — copy the files into the book instead.",
+            inline=False,
+        )
     embed.set_footer(text=f"Book revision {report.revision}")
     return fit_embed(embed)
 
@@ -100,7 +107,6 @@ class BookCog(commands.Cog, name="Book"):
 
     def __init__(self, bot: commands.Bot):
         self.bot = bot
-        self._ingesting: set[str] = set()  # course ids with an ingest under way in this process
         # Injected by tests: how often progress may be shown, and the clock that measures it.
         self.progress_interval = 1.0
         self.progress_clock = time.monotonic
@@ -114,15 +120,10 @@ class BookCog(commands.Cog, name="Book"):
         course = found.course
         if not course.book_path:
             raise InvalidInput("book folder", NO_FOLDER)
-        if course.id in self._ingesting:
-            await respond.reply(
-                interaction,
-                "⏳ An ingest of this book is already running; wait for it to finish.",
-                ephemeral=True,
-            )
+        if app.library.ingesting(course.id):  # said at once; the core refuses it anyway
+            await respond.reply(interaction, str(IngestRunning()), ephemeral=True)
             return
-        self._ingesting.add(course.id)
-        try:
+        with app.library.exclusive(course):
             await interaction.response.defer(ephemeral=True, thinking=True)
 
             async def show(text: str) -> None:
@@ -130,14 +131,12 @@ class BookCog(commands.Cog, name="Book"):
 
             progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
             try:
-                report = await app.library.ingest(course, Path(course.book_path), progress=progress)
+                report = await app.library.ingest_held(course, Path(course.book_path), progress=progress)
             except Exception:
                 await progress.finish()
                 await show("❌ The ingest stopped.")  # not left saying it is still running; why follows
                 raise
             await progress.finish()
-        finally:
-            self._ingesting.discard(course.id)
         log.info("book of %s ingested from Discord by %s", course.slug, found.user.id)
         await respond.edit(interaction, None, embed=ingest_embed(report))
 

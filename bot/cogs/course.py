@@ -26,7 +26,9 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 STAFF_ONLY = discord.Permissions(manage_guild=True)
 
 
-def config_embed(course: Course, binding: GuildBinding | None, books_root: Path | None = None) -> discord.Embed:
+def config_embed(
+    course: Course, binding: GuildBinding | None, books_root: Path | None = None
+) -> discord.Embed:
     channel = binding.leaderboard_channel_id if binding else None
     folder = shown(course.book_path, books_root) if books_root else course.book_path
     embed = discord.Embed(

@@ -93,14 +93,14 @@ async def test_a_second_ingest_of_the_same_book_is_refused(
 ) -> None:
     await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
     entered, release = asyncio.Event(), asyncio.Event()
-    real = book_app.library.ingest
+    real = book_app.library.ingest_held
 
     async def held(course, root, progress=None):
         entered.set()
         await release.wait()
         return await real(course, root, progress)
 
-    monkeypatch.setattr(book_app.library, "ingest", held)
+    monkeypatch.setattr(book_app.library, "ingest_held", held)
     first = asyncio.create_task(discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR)))
     await entered.wait()
     second = await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))

@@ -33,9 +33,7 @@ async def books_root(book_app) -> Path:
 
 
 async def _mallory_course(bot: BotHarness) -> None:
-    calls = await bot.send(
-        bot.slash("course", sub="setup", person=MALLORY, guild=MALLORY_GUILD, slug="evil")
-    )
+    calls = await bot.send(bot.slash("course", sub="setup", person=MALLORY, guild=MALLORY_GUILD, slug="evil"))
     assert "you are its instructor" in calls[-1].content
 
 
