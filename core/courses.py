@@ -89,6 +89,12 @@ class Courses:
         taken = [path for path, _ in folders.owned_by_others(root, course.id, await self.list())]
         return folders.free_folders(root, course.slug, taken, typed)
 
+    async def folder_taken(self, course: Course, path: Path) -> bool:
+        """Whether another course's folder is, holds or sits in `path`."""
+        root = self.books_root() if self._books_root else None
+        others = folders.owned_by_others(root, course.id, await self.list())
+        return any(folders.overlaps(path, other) for other, _ in others)
+
     async def _book_folder(
         self, course: Course, value: str | None, host_paths: bool, share: bool
     ) -> str | None:

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     book_upload_max_bytes: int = Field(
         default=25_000_000, gt=0, description="Largest .zip `/book upload` downloads (bytes)."
     )
+    book_upload_max_entries: int = Field(
+        default=10_000, gt=0, description="Most entries (files and folders) an uploaded .zip may hold."
+    )
 
     @field_validator(
         "database_url",

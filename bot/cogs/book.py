@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.context import app_of, who
+from bot.downloads import read_capped
 from bot.ingest_progress import ThrottledProgress
 from bot.limits import clip, fit_embed
 from bot.respond import NO_MENTIONS
@@ -19,6 +20,7 @@ from core.books.folders import shown
 from core.books.ingest import IngestReport
 from core.books.library import IngestRunning
 from core.books.status import BookStatus
+from core.books.upload import BookUpload, UploadResult, too_large
 from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,16 @@ def ingest_embed(report: IngestReport) -> discord.Embed:
             inline=False,
         )
     embed.set_footer(text=f"Book revision {report.revision}")
+    return fit_embed(embed)
+
+
+def upload_embed(result: UploadResult) -> discord.Embed:
+    embed = ingest_embed(result.report)
+    unpacked = result.unpacked
+    value = f"**{len(unpacked.files)}** book files unpacked · **{len(unpacked.skipped)}** skipped"
+    if unpacked.skipped:
+        value += " (not read by ingestion): " + _files(unpacked.skipped)
+    embed.insert_field_at(0, name="📦 Upload", value=value, inline=False)
     return fit_embed(embed)
 
 
@@ -139,6 +151,36 @@ class BookCog(commands.Cog, name="Book"):
             await progress.finish()
         log.info("book of %s ingested from Discord by %s", course.slug, found.user.id)
         await respond.edit(interaction, None, embed=ingest_embed(report))
+
+    @book.command(name="upload")
+    @app_commands.describe(
+        file="A .zip of the book's folder: Markdown, _category_ files, syllabus.yaml, quizzes/"
+    )
+    async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Upload the book as a .zip: it becomes the course's book folder and is ingested."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.staff.require(found.user, found.course)
+        uploads = BookUpload(app.settings, app.courses, app.library)
+        uploads.check_size(file.size)  # before a byte is downloaded
+        if app.library.ingesting(found.course.id):
+            await respond.reply(interaction, str(IngestRunning()), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+        async def show(text: str) -> None:
+            await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+
+        await show("⏳ Downloading the .zip…")
+        data = await read_capped(self.bot, file, uploads.max_bytes, lambda: too_large(uploads.max_bytes))
+        await show("⏳ Unpacking the .zip…")
+        progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
+        try:
+            result = await uploads.upload(found.course, data, progress)
+        finally:
+            await progress.finish()
+        log.info("book of %s uploaded from Discord by %s", found.course.slug, found.user.id)
+        await respond.edit(interaction, None, embed=upload_embed(result))
 
     @book.command(name="status")
     async def status(self, interaction: discord.Interaction) -> None:
