@@ -13,6 +13,14 @@ from core.errors import AlreadyExists, NotFound
 from core.models.accounts import Course, GuildBinding
 from core.store.session import Store
 
+NO_BOOK_FOLDER = (
+    "This course has no book folder yet: set it with `/course config book_folder:…` (or upload the "
+    "book with `/book upload`), then run this again."
+)
+NOT_UNDER_ROOT = (
+    "This course's book folder is not one of the books root's folders, and the operator did not set "
+    "it: pick one with `/course config book_folder:…`, or upload the book with `/book upload`."
+)
 ANSWER_STYLES = ("concise", "balanced", "detailed")
 ANSWER_MODES = ("auto", "llm", "extractive")
 
@@ -72,6 +80,7 @@ class Courses:
         course = await self.get(slug)
         if given:
             checked["book_path"] = await self._book_folder(course, book_path, host_paths, share_folder)
+            checked["book_path_by_operator"] = host_paths and checked["book_path"] is not None
         async with self._store.transaction() as s:
             updated = await s.courses.update(course.id, checked, self._clock())
         if updated is None:
@@ -88,6 +97,22 @@ class Courses:
         root = self.books_root()
         taken = [path for path, _ in folders.owned_by_others(root, course.id, await self.list())]
         return folders.free_folders(root, course.slug, taken, typed)
+
+    def folder_to_ingest(self, course: Course) -> Path:
+        """The folder Discord's /book ingest may read: one the operator set, or one under the books
+        root that is still a real folder there (checked again: links may have appeared since)."""
+        if not course.book_path:
+            raise validation.InvalidInput("book folder", NO_BOOK_FOLDER)
+        path = Path(course.book_path)
+        if course.book_path_by_operator:
+            return path
+        root = self.books_root()
+        if path != root and root in path.parents:
+            try:
+                return folders.under_root(root, path.relative_to(root).as_posix())
+            except validation.InvalidInput:
+                pass
+        raise validation.InvalidInput("book folder", NOT_UNDER_ROOT)
 
     async def folder_taken(self, course: Course, path: Path) -> bool:
         """Whether another course's folder is, holds or sits in `path`."""

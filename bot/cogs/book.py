@@ -132,6 +132,7 @@ class BookCog(commands.Cog, name="Book"):
         course = found.course
         if not course.book_path:
             raise InvalidInput("book folder", NO_FOLDER)
+        folder = app.courses.folder_to_ingest(course)  # never a host path Discord staff chose
         if app.library.ingesting(course.id):  # said at once; the core refuses it anyway
             await respond.reply(interaction, str(IngestRunning()), ephemeral=True)
             return
@@ -143,7 +144,7 @@ class BookCog(commands.Cog, name="Book"):
 
             progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
             try:
-                report = await app.library.ingest_held(course, Path(course.book_path), progress=progress)
+                report = await app.library.ingest_held(course, folder, progress=progress)
             except Exception:
                 await progress.finish()
                 await show("❌ The ingest stopped.")  # not left saying it is still running; why follows

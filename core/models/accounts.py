@@ -48,6 +48,7 @@ class Course(Record):
     leaderboard_day: int = 0  # 0 = Monday: the weekly board is frozen when this day begins (UTC)
     book_url: str | None = None  # where the book is published: citations link there
     book_path: str | None = None  # the book's source folder, re-ingested on an instructor's request
+    book_path_by_operator: bool = False  # set from the CLI: may lie outside the books root
 
 
 class User(Record):

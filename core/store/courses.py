@@ -21,6 +21,7 @@ COURSE_SETTINGS = (
     "leaderboard_day",
     "book_url",
     "book_path",
+    "book_path_by_operator",
 )
 
 

@@ -113,3 +113,45 @@ async def test_autocomplete_offers_only_free_folders_under_the_root_own_first(
     offered = [c["value"] for c in calls[-1].json["data"]["choices"]]
     assert offered[0] == "evil"
     assert set(offered) == {"evil", "physics-notes", "physics-notes/week-1"}
+
+
+async def test_a_host_folder_saved_before_the_books_root_is_not_ingested_from_discord(
+    discord_bot: BotHarness, book_app, books_root: Path, tmp_path: Path
+) -> None:
+    """A course configured with `/etc`-like folders before this release keeps the value in the
+    database; `/book ingest` must not read it (only a folder under the root or one the operator set)."""
+    await _mallory_course(discord_bot)
+    outside = tmp_path / "fakehome"
+    outside.mkdir()
+    (outside / "notes.md").write_text("# Notes\n\nprod password hunter2\n")
+    course = await book_app.courses.get("evil")
+    async with book_app.store.transaction() as s:  # as an older release saved it
+        await s.courses.update(course.id, {"book_path": str(outside)}, book_app.clock())
+    calls = await discord_bot.send(
+        discord_bot.slash("book", sub="ingest", person=MALLORY, guild=MALLORY_GUILD)
+    )
+    assert calls[-1].ephemeral and calls[-1].content.startswith("⚠️"), calls[-1].content
+    assert "/course config book_folder:" in calls[-1].content
+    assert (await book_app.library.status(course)).documents == 0
+    searched = await discord_bot.send(
+        discord_bot.slash("search", person=MALLORY, guild=MALLORY_GUILD, query="password")
+    )
+    assert "hunter2" not in "\n".join(c.text() for c in searched)
+
+
+async def test_a_folder_the_operator_set_outside_the_root_is_ingested_from_discord(
+    discord_bot: BotHarness, book_app, books_root: Path, tmp_path: Path
+) -> None:
+    await _mallory_course(discord_bot)
+    book = tmp_path / "operator-book"
+    book.mkdir()
+    (book / "one.md").write_text("# One\n\nThe operator put this book here.\n")
+    await book_app.courses.configure("evil", book_path=str(book), host_paths=True)
+    calls = await discord_bot.send(
+        discord_bot.slash("book", sub="ingest", person=MALLORY, guild=MALLORY_GUILD)
+    )
+    assert "Book ingested" in calls[-1].text() and "**1** added" in calls[-1].text()
+    status = await discord_bot.send(
+        discord_bot.slash("book", sub="status", person=MALLORY, guild=MALLORY_GUILD)
+    )
+    assert "a folder the operator set" in status[-1].text() and str(tmp_path) not in status[-1].text()
