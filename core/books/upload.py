@@ -11,7 +11,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.books.folders import refused
 from core.books.ingest import IngestReport, Progress
 from core.books.library import Library
 from core.books.safe_files import megabytes
@@ -26,6 +25,12 @@ from core.settings import Settings
 class UploadResult:
     unpacked: Unpacked
     report: IngestReport
+
+
+SHARED = (
+    "This course's folder in the books root is also another course's book, so an upload here would "
+    "change that course's book too: ask the operator to give each course its own folder. Nothing was changed."
+)
 
 
 def too_large(cap: int) -> InvalidInput:
@@ -53,8 +58,8 @@ class BookUpload:
         self.check_size(len(data))
         root = await asyncio.to_thread(self._settings.books_folder)
         folder = root / course.slug
-        if await self._courses.folder_taken(course, folder):
-            raise refused(course.slug)  # another course's folder holds (or sits in) this one
+        if await self._courses.folder_taken(course, folder):  # the operator shared it with another course
+            raise InvalidInput("zip", SHARED)
         s = self._settings
         limits = UnzipLimits(
             max_entries=s.book_upload_max_entries,

@@ -5,6 +5,7 @@ accepted, the same words answer "missing" and "forbidden", and another course's 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,7 @@ async def test_a_free_folder_under_the_root_is_accepted_and_shown_relative(
     assert "`physics-notes`" in reply.text() and str(books_root) not in reply.text()
     course = await book_app.courses.get("evil")
     assert course.book_path == str(books_root.resolve() / "physics-notes")
+    assert stat.S_IMODE(os.stat(books_root).st_mode) == 0o700  # books may hold answer keys
 
 
 async def test_autocomplete_offers_only_free_folders_under_the_root_own_first(

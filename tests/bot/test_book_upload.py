@@ -178,3 +178,25 @@ async def test_students_cannot_upload(discord_bot: BotHarness, book_app) -> None
     calls, _ = await _upload(discord_bot, Attachment("book.zip", _sample_zip()), person=STUDENT)
     assert calls[-1].ephemeral and calls[-1].content.startswith("🔒")
     assert not [c for c in calls if c.method == "GET"] and not _folder(book_app).exists()
+
+
+async def test_an_upload_never_writes_into_a_folder_another_course_reads(
+    discord_bot: BotHarness, book_app
+) -> None:
+    folder = _folder(book_app)
+    folder.mkdir()
+    (folder / "kept.md").write_text("# Kept\n")
+    await book_app.courses.create("other", "Other")
+    await book_app.courses.configure("other", book_path=str(folder), host_paths=True, share_folder=True)
+    calls, _ = await _upload(discord_bot, Attachment("book.zip", _sample_zip()))
+    assert calls[-1].ephemeral and calls[-1].content.startswith("⚠️") and "another course" in calls[-1].content
+    assert [p.name for p in folder.iterdir()] == ["kept.md"]
+
+
+async def test_an_upload_while_the_book_is_being_ingested_is_refused(
+    discord_bot: BotHarness, book_app, course
+) -> None:
+    with book_app.library.exclusive(course):  # an ingest of this course under way (CLI or Discord)
+        calls, _ = await _upload(discord_bot, Attachment("book.zip", _sample_zip()))
+    assert calls[-1].ephemeral and "already running" in calls[-1].content
+    assert not [c for c in calls if c.method == "GET"] and not _folder(book_app).exists()
