@@ -18,8 +18,13 @@ NO_BOOK_FOLDER = (
     "book with `/book upload`), then run this again."
 )
 NOT_UNDER_ROOT = (
-    "This course's book folder is not one of the books root's folders, and the operator did not set "
-    "it: pick one with `/course config book_folder:…`, or upload the book with `/book upload`."
+    "This course's book folder is no longer one of the books root's folders (or was saved before "
+    "book folders had to be): pick one with `/course config book_folder:…`, or upload the book with "
+    "`/book upload`."
+)
+OPERATOR_FOLDER_GONE = (
+    "The book folder the operator set for this course is missing (or is now a link, which is never "
+    "followed): ask the operator to set it again with `studyhall course set --book-folder`."
 )
 ANSWER_STYLES = ("concise", "balanced", "detailed")
 ANSWER_MODES = ("auto", "llm", "extractive")
@@ -105,6 +110,8 @@ class Courses:
             raise validation.InvalidInput("book folder", NO_BOOK_FOLDER)
         path = Path(course.book_path)
         if course.book_path_by_operator:
+            if not folders.is_plain_folder(path):  # no host path in the answer: staff did not set it
+                raise validation.InvalidInput("book folder", OPERATOR_FOLDER_GONE)
             return path
         root = self.books_root()
         if path != root and root in path.parents:

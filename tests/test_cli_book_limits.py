@@ -48,3 +48,10 @@ def test_cli_ingest_keeps_the_caps(run, tmp_path: Path) -> None:
     assert big.returncode == 1 and "`ch/big.md` is larger than 0.001 MB" in big.stderr, big.stderr
     toc = run("toc", "--course", "ops", "--json")
     assert json.loads(toc.stdout) == []  # nothing was stored by the refused ingests
+
+
+def test_cli_ingest_refuses_a_symlinked_book_folder(run, tmp_path: Path) -> None:
+    book = _book(tmp_path)
+    os.symlink(book, tmp_path / "linked-book")
+    refused = run("ingest", str(tmp_path / "linked-book"), "--course", "ops")
+    assert refused.returncode == 1 and "symbolic link" in refused.stderr, refused.stderr

@@ -132,7 +132,6 @@ class BookCog(commands.Cog, name="Book"):
         course = found.course
         if not course.book_path:
             raise InvalidInput("book folder", NO_FOLDER)
-        folder = app.courses.folder_to_ingest(course)  # never a host path Discord staff chose
         if app.library.ingesting(course.id):  # said at once; the core refuses it anyway
             await respond.reply(interaction, str(IngestRunning()), ephemeral=True)
             return
@@ -144,6 +143,7 @@ class BookCog(commands.Cog, name="Book"):
 
             progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
             try:
+                folder = app.courses.folder_to_ingest(course)  # never a host path Discord staff chose
                 report = await app.library.ingest_held(course, folder, progress=progress)
             except Exception:
                 await progress.finish()

@@ -88,7 +88,7 @@ def unpack(data: bytes, dest: Path, limits: UnzipLimits) -> Unpacked:
 
 
 def _open(data: bytes, limits: UnzipLimits) -> zipfile.ZipFile:
-    count = _declared_entries(data)
+    count = _declared_entries(data, limits.max_entries)
     if count is not None and count > limits.max_entries:  # refused before reading the directory
         raise refuse(f"The .zip holds more than {limits.max_entries} entries, the most an upload may hold.")
     try:
@@ -102,22 +102,31 @@ def _open(data: bytes, limits: UnzipLimits) -> zipfile.ZipFile:
     return archive
 
 
-def _declared_entries(data: bytes) -> int | None:
-    """The entry count the end-of-central-directory record (or its zip64 twin) declares, read
-    before zipfile builds an object per entry; None when it cannot be found."""
+def _declared_entries(data: bytes, most: int) -> int | None:
+    """How many entries the central directory holds, counted (up to `most` + 1) by walking its
+    headers before zipfile builds an object per entry: the end record's own count may lie.
+    None when the directory cannot be found (zipfile then says what is wrong)."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
         return None
-    count = int.from_bytes(data[end + 10 : end + 12], "little")
-    if count != 0xFFFF:
-        return count
-    locator = end - 20
-    if locator < 0 or data[locator : locator + 4] != b"PK\x06\x07":
-        return None
-    record = int.from_bytes(data[locator + 8 : locator + 16], "little")
-    if data[record : record + 4] != b"PK\x06\x06":
-        return None
-    return int.from_bytes(data[record + 32 : record + 40], "little")
+    offset = int.from_bytes(data[end + 16 : end + 20], "little")
+    if offset == 0xFFFFFFFF:  # zip64: the offset is in the zip64 end record
+        locator = end - 20
+        if locator < 0 or data[locator : locator + 4] != b"PK\x06\x07":
+            return None
+        record = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        if data[record : record + 4] != b"PK\x06\x06":
+            return None
+        offset = int.from_bytes(data[record + 48 : record + 56], "little")
+    count = 0
+    while count <= most and data[offset : offset + 4] == b"PK\x01\x02":
+        sizes = data[offset + 28 : offset + 34]
+        if len(sizes) < 6:
+            break
+        name, extra, comment = (int.from_bytes(sizes[i : i + 2], "little") for i in (0, 2, 4))
+        offset += 46 + name + extra + comment
+        count += 1
+    return count
 
 
 def _parts(info: zipfile.ZipInfo) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import struct
 import time
 import zipfile
 from pathlib import Path
@@ -105,16 +106,20 @@ async def test_hostile_entries_refuse_the_upload_and_change_nothing(
     assert (await book_app.courses.get("sample")).book_path is None
 
 
-async def test_a_hostile_100000_entry_zip_is_refused_quickly(discord_bot: BotHarness, book_app) -> None:
+@pytest.mark.parametrize("lie", [False, True], ids=["honest", "end-record-says-3"])
+async def test_a_hostile_100000_entry_zip_is_refused_quickly(discord_bot: BotHarness, book_app, lie) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for n in range(100_000):
             archive.writestr(f"c/{n}.md", b"")
     data = buffer.getvalue()
+    if lie:  # the end record's entry counts say 3: the directory itself must be counted
+        end = data.rfind(b"PK\x05\x06")
+        data = data[: end + 8] + struct.pack("<HH", 3, 3) + data[end + 12 :]
     calls, seconds = await _upload(discord_bot, Attachment("many.zip", data))
     assert calls[-1].content.startswith("⚠️") and "entries" in calls[-1].content, calls[-1].content
     assert not _folder(book_app).exists()
-    print(f"\n100,000-entry zip ({len(data) / MB:.1f} MB) refused in {seconds:.2f} s")
+    print(f"\n100,000-entry zip ({len(data) / MB:.1f} MB, lie={lie}) refused in {seconds:.2f} s")
 
 
 @pytest.fixture(scope="module")
