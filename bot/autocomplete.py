@@ -137,3 +137,19 @@ async def weeks(interaction: discord.Interaction, current: str) -> list[app_comm
         return []
     found = [w for w in await app_of(interaction).leaderboards.weeks(course) if current.strip() in w]
     return [app_commands.Choice(name=f"week of {w}", value=w) for w in found[:MAX_CHOICES]]
+
+
+async def book_folders(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Folders under the books root this course may use, its own first; staff only (names of
+    folders are not for students)."""
+    app = app_of(interaction)
+    try:
+        looking = await onlooker(interaction)  # read-only: typing creates no account
+        if looking.user is None:
+            return []
+        course = looking.course
+        await app.staff.require(looking.user, course)
+        found = await app.courses.book_folders(course, current)
+    except StudyhallError:
+        return []
+    return [app_commands.Choice(name=f, value=f) for f in found if len(f) <= CHOICE_NAME][:MAX_CHOICES]

@@ -81,7 +81,7 @@ async def open_app(
         store = Store(db)
         library = Library(settings, store, clock)
         accounts = Accounts(store, clock)
-        courses = Courses(store, clock)
+        courses = Courses(store, clock, books_root=settings.books_folder)
         conversations = Conversations(store, clock)
         quotas = Quotas(store, clock)
         llm = GroundedLlm(

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from core import validation
-from core.books import audience
+from core.books import audience, folders
 from core.clock import Clock, utcnow
 from core.errors import AlreadyExists, NotFound
 from core.models.accounts import Course, GuildBinding
 from core.store.session import Store
 
+NO_BOOK_FOLDER = (
+    "This course has no book folder yet: set it with `/course config book_folder:…` (or upload the "
+    "book with `/book upload`), then run this again."
+)
+NOT_UNDER_ROOT = (
+    "This course's book folder is no longer one of the books root's folders (or was saved before "
+    "book folders had to be): pick one with `/course config book_folder:…`, or upload the book with "
+    "`/book upload`."
+)
+OPERATOR_FOLDER_GONE = (
+    "The book folder the operator set for this course is missing (or is now a link, which is never "
+    "followed): ask the operator to set it again with `studyhall course set --book-folder`."
+)
 ANSWER_STYLES = ("concise", "balanced", "detailed")
 ANSWER_MODES = ("auto", "llm", "extractive")
 
 
 class Courses:
-    def __init__(self, store: Store, clock: Clock = utcnow):
+    def __init__(self, store: Store, clock: Clock = utcnow, books_root: Callable[[], Path] | None = None):
         self._store = store
         self._clock = clock
         # Called with the updated course when its staff-only patterns change (pages change audience).
         self.after_staff_only: list[Callable[[Course], Awaitable[None]]] = []
+        self._books_root = books_root  # the operator's books root (created when first asked for)
 
     async def create(self, slug: str, name: str) -> Course:
         slug = validation.slug(slug)
@@ -60,9 +75,19 @@ class Courses:
         async with self._store.read() as s:
             return await s.courses.list()
 
-    async def configure(self, slug: str, **changes: Any) -> Course:
+    async def configure(
+        self, slug: str, *, host_paths: bool = False, share_folder: bool = False, **changes: Any
+    ) -> Course:
+        """Change settings. A book folder is named relative to the books root unless `host_paths`
+        (the operator's CLI: any folder of the host); `share_folder` lets the operator give a
+        course a folder another course uses."""
+        given = "book_path" in changes
+        book_path = changes.pop("book_path", None)
         checked = _check_settings(changes)
         course = await self.get(slug)
+        if given:
+            checked["book_path"] = await self._book_folder(course, book_path, host_paths, share_folder)
+            checked["book_path_by_operator"] = host_paths and checked["book_path"] is not None
         async with self._store.transaction() as s:
             updated = await s.courses.update(course.id, checked, self._clock())
         if updated is None:
@@ -71,6 +96,65 @@ class Courses:
             for hook in self.after_staff_only:
                 await hook(updated)
         return updated
+
+    def books_root(self) -> Path:
+        if self._books_root is None:
+            raise folders.refused("")
+        return self._books_root()
+
+    async def book_folders(self, course: Course, typed: str = "") -> list[str]:
+        """The folders under the books root this course may use, its own first (for autocomplete)."""
+        root = self.books_root()
+        taken = [path for path, _ in folders.owned_by_others(root, course.id, await self.list())]
+        return folders.free_folders(root, course.slug, taken, typed)
+
+    def folder_to_ingest(self, course: Course) -> Path:
+        """The folder Discord's /book ingest may read: one the operator set, or one under the books
+        root that is still a real folder there (checked again: links may have appeared since)."""
+        if not course.book_path:
+            raise validation.InvalidInput("book folder", NO_BOOK_FOLDER)
+        path = Path(course.book_path)
+        if course.book_path_by_operator:
+            if not folders.is_plain_folder(path):  # no host path in the answer: staff did not set it
+                raise validation.InvalidInput("book folder", OPERATOR_FOLDER_GONE)
+            return path
+        root = self.books_root()
+        if path != root and root in path.parents:
+            try:
+                return folders.under_root(root, path.relative_to(root).as_posix())
+            except validation.InvalidInput:
+                pass
+        raise validation.InvalidInput("book folder", NOT_UNDER_ROOT)
+
+    async def folder_taken(self, course: Course, path: Path) -> bool:
+        """Whether another course's folder is, holds or sits in `path`."""
+        root = self.books_root() if self._books_root else None
+        others = folders.owned_by_others(root, course.id, await self.list())
+        return any(folders.overlaps(path, other) for other, _ in others)
+
+    async def _book_folder(
+        self, course: Course, value: str | None, host_paths: bool, share: bool
+    ) -> str | None:
+        if value in (None, ""):
+            return None
+        if host_paths:
+            path = Path(validation.folder("book folder", value))
+        else:
+            validation.text("book folder", value, max_chars=1000)
+            path = folders.under_root(self.books_root(), value)
+        root = self.books_root() if self._books_root else None
+        for other, slug in folders.owned_by_others(root, course.id, await self.list()):
+            if not folders.overlaps(path, other):
+                continue
+            if not host_paths:
+                raise folders.refused(value)  # not even whether another course has it
+            if not share:
+                raise validation.InvalidInput(
+                    "book folder",
+                    f"The folder {value!r} is (or holds, or sits in) the book folder of course "
+                    f"{slug!r}; give --share-folder to let both courses read it.",
+                )
+        return str(path)
 
     async def bind_guild(
         self,
@@ -156,7 +240,7 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
             "leaderboard day (0 = Monday … 6 = Sunday)", v, 0, 6
         ),
         "book_url": lambda v: None if v in (None, "") else validation.web_address("book URL", v),
-        "book_path": lambda v: None if v in (None, "") else validation.folder("book folder", v),
+        # book_path is checked by Courses._book_folder: it needs the books root and the other courses
         "staff_only": audience.check_patterns,
     }
     unknown = set(changes) - set(checks)

@@ -55,6 +55,24 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DISCORD_TOKEN", "STUDYHALL_DISCORD_TOKEN"),
         description="The Discord bot's token (studyhall-bot).",
     )
+    books_root: Path | None = Field(
+        default=None,
+        description="The only folder Discord staff may take books from (and upload into); "
+        "default: <home>/books.",
+    )
+    book_max_file_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest book file one ingest or upload accepts (bytes)."
+    )
+    book_max_files: int = Field(default=2_000, gt=0, description="Most book files one ingest accepts.")
+    book_max_total_bytes: int = Field(
+        default=100_000_000, gt=0, description="Most bytes of book files one ingest accepts."
+    )
+    book_upload_max_bytes: int = Field(
+        default=25_000_000, gt=0, description="Largest .zip `/book upload` downloads (bytes)."
+    )
+    book_upload_max_entries: int = Field(
+        default=10_000, gt=0, description="Most entries (files and folders) an uploaded .zip may hold."
+    )
 
     @field_validator(
         "database_url",
@@ -63,6 +81,7 @@ class Settings(BaseSettings):
         "qdrant_url",
         "qdrant_api_key",
         "discord_token",
+        "books_root",
         mode="before",
     )
     @classmethod
@@ -81,6 +100,11 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("books_root", mode="after")
+    @classmethod
+    def _expand_books_root(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value else None
 
     @field_validator("embedding_model_path", mode="after")
     @classmethod
@@ -107,3 +131,10 @@ class Settings(BaseSettings):
         """Create the data directory on first use."""
         self.home.mkdir(parents=True, exist_ok=True)
         return self.home
+
+    def books_folder(self) -> Path:
+        """The books root, created (0700: books may hold answer keys) on first use; resolved."""
+        root = self.books_root or self.home / "books"
+        if not root.exists():
+            root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return root.resolve()

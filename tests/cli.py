@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.shared import MODEL_DIR, REPO
 
+_CHECKOUT = Path(__file__).resolve().parent.parent
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 # Settings a developer's shell may hold that would change what a test sees.
 _UNSET = (

@@ -57,7 +57,7 @@ async def test_setup_binds_the_server_and_makes_an_instructor(app: App) -> None:
 async def test_book_url_and_folder_are_checked(app: App, tmp_path: Path) -> None:
     await app.courses.create("robots", "Robots")
     course = await app.courses.configure(
-        "robots", book_url="https://book.example/robots/", book_path=str(tmp_path)
+        "robots", book_url="https://book.example/robots/", book_path=str(tmp_path), host_paths=True
     )
     assert course.book_url == "https://book.example/robots/"
     assert course.book_path == str(tmp_path.resolve())
@@ -65,7 +65,7 @@ async def test_book_url_and_folder_are_checked(app: App, tmp_path: Path) -> None
         with pytest.raises(InvalidInput, match="web address"):
             await app.courses.configure("robots", book_url=bad)
     with pytest.raises(InvalidInput, match="not a folder"):
-        await app.courses.configure("robots", book_path=str(tmp_path / "missing"))
+        await app.courses.configure("robots", book_path=str(tmp_path / "missing"), host_paths=True)
     cleared = await app.courses.configure("robots", book_url="", book_path="")
     assert cleared.book_url is None and cleared.book_path is None
 

@@ -12,11 +12,15 @@ from discord.ext import commands
 
 from bot import respond
 from bot.context import app_of, who
+from bot.downloads import read_capped
 from bot.ingest_progress import ThrottledProgress
 from bot.limits import clip, fit_embed
 from bot.respond import NO_MENTIONS
+from core.books.folders import shown
 from core.books.ingest import IngestReport
+from core.books.library import IngestRunning
 from core.books.status import BookStatus
+from core.books.upload import BookUpload, UploadResult, too_large
 from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -59,11 +63,27 @@ def ingest_embed(report: IngestReport) -> discord.Embed:
             embed.add_field(name=name, value=_files(paths), inline=False)
     for path, error in report.failed[:LISTED]:
         embed.add_field(name=f"❌ {clip(path, 200)}", value=clip(error, 500), inline=False)
+    if report.skipped_links:
+        embed.add_field(
+            name="🔗 Symbolic links, not followed",
+            value=_files(report.skipped_links) + " — copy the files into the book instead.",
+            inline=False,
+        )
     embed.set_footer(text=f"Book revision {report.revision}")
     return fit_embed(embed)
 
 
-def status_embed(status: BookStatus, course_name: str) -> discord.Embed:
+def upload_embed(result: UploadResult) -> discord.Embed:
+    embed = ingest_embed(result.report)
+    unpacked = result.unpacked
+    value = f"**{len(unpacked.files)}** book files unpacked · **{len(unpacked.skipped)}** skipped"
+    if unpacked.skipped:
+        value += " (not read by ingestion): " + _files(unpacked.skipped)
+    embed.insert_field_at(0, name="📦 Upload", value=value, inline=False)
+    return fit_embed(embed)
+
+
+def status_embed(status: BookStatus, course_name: str, books_root: Path | None = None) -> discord.Embed:
     embed = discord.Embed(title=f"📚 The book of {clip(course_name, 200)}", colour=discord.Colour.blurple())
     if not status.ingested:
         embed.description = "Not ingested yet: set `/course config book_folder:…`, then run `/book ingest`."
@@ -75,8 +95,9 @@ def status_embed(status: BookStatus, course_name: str) -> discord.Embed:
     embed.add_field(name="Search", value=search_mode(status.embedding_model), inline=False)
     embed.add_field(name="Last ingest", value=discord.utils.format_dt(status.ingested_at, "R"))
     embed.add_field(name="Revision", value=str(status.revision))
-    if status.book_path:
-        embed.add_field(name="Folder", value=f"`{clip(status.book_path, 900)}`", inline=False)
+    folder = shown(status.book_path, books_root) if books_root else status.book_path
+    if folder:
+        embed.add_field(name="Folder", value=f"`{clip(folder, 900)}`", inline=False)
     if status.processing:
         embed.add_field(
             name="⚠️ Interrupted",
@@ -98,7 +119,6 @@ class BookCog(commands.Cog, name="Book"):
 
     def __init__(self, bot: commands.Bot):
         self.bot = bot
-        self._ingesting: set[str] = set()  # course ids with an ingest under way in this process
         # Injected by tests: how often progress may be shown, and the clock that measures it.
         self.progress_interval = 1.0
         self.progress_clock = time.monotonic
@@ -112,15 +132,10 @@ class BookCog(commands.Cog, name="Book"):
         course = found.course
         if not course.book_path:
             raise InvalidInput("book folder", NO_FOLDER)
-        if course.id in self._ingesting:
-            await respond.reply(
-                interaction,
-                "⏳ An ingest of this book is already running; wait for it to finish.",
-                ephemeral=True,
-            )
+        if app.library.ingesting(course.id):  # said at once; the core refuses it anyway
+            await respond.reply(interaction, str(IngestRunning()), ephemeral=True)
             return
-        self._ingesting.add(course.id)
-        try:
+        with app.library.exclusive(course):
             await interaction.response.defer(ephemeral=True, thinking=True)
 
             async def show(text: str) -> None:
@@ -128,16 +143,45 @@ class BookCog(commands.Cog, name="Book"):
 
             progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
             try:
-                report = await app.library.ingest(course, Path(course.book_path), progress=progress)
+                folder = app.courses.folder_to_ingest(course)  # never a host path Discord staff chose
+                report = await app.library.ingest_held(course, folder, progress=progress)
             except Exception:
                 await progress.finish()
                 await show("❌ The ingest stopped.")  # not left saying it is still running; why follows
                 raise
             await progress.finish()
-        finally:
-            self._ingesting.discard(course.id)
         log.info("book of %s ingested from Discord by %s", course.slug, found.user.id)
         await respond.edit(interaction, None, embed=ingest_embed(report))
+
+    @book.command(name="upload")
+    @app_commands.describe(
+        file="A .zip of the book's folder: Markdown, _category_ files, syllabus.yaml, quizzes/"
+    )
+    async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Upload the book as a .zip: it becomes the course's book folder and is ingested."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.staff.require(found.user, found.course)
+        uploads = BookUpload(app.settings, app.courses, app.library)
+        uploads.check_size(file.size)  # before a byte is downloaded
+        if app.library.ingesting(found.course.id):
+            await respond.reply(interaction, str(IngestRunning()), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+        async def show(text: str) -> None:
+            await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+
+        await show("⏳ Downloading the .zip…")
+        data = await read_capped(self.bot, file, uploads.max_bytes, lambda: too_large(uploads.max_bytes))
+        await show("⏳ Unpacking the .zip…")
+        progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
+        try:
+            result = await uploads.upload(found.course, data, progress)
+        finally:
+            await progress.finish()
+        log.info("book of %s uploaded from Discord by %s", found.course.slug, found.user.id)
+        await respond.edit(interaction, None, embed=upload_embed(result))
 
     @book.command(name="status")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -146,7 +190,8 @@ class BookCog(commands.Cog, name="Book"):
         app = app_of(interaction)
         await app.staff.require(found.user, found.course)
         status = await app.library.status(found.course)
-        await respond.reply(interaction, embed=status_embed(status, found.course.name), ephemeral=True)
+        embed = status_embed(status, found.course.name, app.courses.books_root())
+        await respond.reply(interaction, embed=embed, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -10,11 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond
+from bot.autocomplete import book_folders
 from bot.channel_option import ChannelOption
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
 from bot.limits import clip, fit_embed
 from bot.views.binding import CancelMove, ConfirmMove, bound_words, confirmation
+from core.books.folders import shown
 from core.courses import ANSWER_MODES, ANSWER_STYLES
 from core.models.accounts import Course, GuildBinding
 
@@ -24,8 +27,11 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 STAFF_ONLY = discord.Permissions(manage_guild=True)
 
 
-def config_embed(course: Course, binding: GuildBinding | None) -> discord.Embed:
+def config_embed(
+    course: Course, binding: GuildBinding | None, books_root: Path | None = None
+) -> discord.Embed:
     channel = binding.leaderboard_channel_id if binding else None
+    folder = shown(course.book_path, books_root) if books_root else course.book_path
     embed = discord.Embed(
         title=f"⚙️ {clip(course.name, 200)} (`{course.slug}`)", colour=discord.Colour.blurple()
     )
@@ -35,7 +41,7 @@ def config_embed(course: Course, binding: GuildBinding | None) -> discord.Embed:
         "Answer style": course.answer_style,
         "Answer mode": course.answer_mode,
         "Book URL": course.book_url or "not set (citations are not links)",
-        "Book folder": f"`{course.book_path}`" if course.book_path else "not set",
+        "Book folder": f"`{folder}`" if folder else "not set",
         "Leaderboard channel": f"<#{channel}>" if channel else "none (no weekly post)",
         "Leaderboard day": DAYS[course.leaderboard_day],
         "Welcome text": course.welcome_text or "none",
@@ -94,7 +100,7 @@ class CourseCog(FeatureCog, name="Course"):
         answer_style="How long answers should be",
         answer_mode="auto: LLM when available; llm: always; extractive: quotes from the book only",
         book_url="Where the book is published (https://…): citations link there",
-        book_folder="The book's Markdown folder on the bot's machine, for /book ingest",
+        book_folder="The book's folder, under the bot's books folder (pick one), for /book ingest",
         welcome="A welcome text for new students",
         leaderboard_channel="Where the weekly leaderboard is posted",
         leaderboard_day="The day a week's leaderboard is frozen and posted",
@@ -105,6 +111,7 @@ class CourseCog(FeatureCog, name="Course"):
         answer_mode=[app_commands.Choice(name=m, value=m) for m in ANSWER_MODES],
         leaderboard_day=[app_commands.Choice(name=d, value=i) for i, d in enumerate(DAYS)],
     )
+    @app_commands.autocomplete(book_folder=book_folders)
     async def config(
         self,
         interaction: discord.Interaction,
@@ -146,7 +153,8 @@ class CourseCog(FeatureCog, name="Course"):
         if changed:
             log.info("course %s configured: %s", course.slug, sorted(changes))
         note = f"✅ Saved {changed} setting(s)." if changed else "The course's settings:"
-        await respond.reply(interaction, note, embed=config_embed(course, binding), ephemeral=True)
+        embed = config_embed(course, binding, app.courses.books_root())
+        await respond.reply(interaction, note, embed=embed, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

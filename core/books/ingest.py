@@ -18,8 +18,10 @@ from pathlib import Path
 from core.books import audience
 from core.books.dense import dense_text
 from core.books.embeddings import Embedder
-from core.books.layout import declared_audience, iter_book_files, load_document
+from core.books.layout import declared_audience, load_document
+from core.books.limits import BookLimits
 from core.books.model import BookDocument, BookParseError
+from core.books.safe_files import is_plain_folder, read_capped
 from core.clock import Clock, utcnow
 from core.errors import NotFound
 from core.models.accounts import Course
@@ -41,6 +43,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped_links: list[str] = field(default_factory=list)  # symlinks seen and not followed
     chunks: int = 0
     embedded: int = 0
     reused_vectors: int = 0
@@ -65,30 +68,36 @@ class IngestReport:
             "revision": self.revision,
             "lexical_only_reason": self.lexical_only_reason,
             "errors": [{"path": p, "error": e} for p, e in self.failed],
+            "skipped_links": self.skipped_links,
         }
 
 
 class BookIngestor:
-    def __init__(self, store: Store, embedder: Embedder, clock: Clock = utcnow):
+    """Ingests one course's book at a time per course (Library keeps the per-course guard): no
+    lock is shared between courses, so one course's ingest never waits for another's."""
+
+    def __init__(
+        self, store: Store, embedder: Embedder, clock: Clock = utcnow, limits: BookLimits | None = None
+    ):
         self._store = store
         self._embedder = embedder
         self._clock = clock
-        self._lock = asyncio.Lock()  # one ingest at a time per process
+        self._limits = limits or BookLimits()
 
     async def ingest(self, course: Course, root: Path, progress: Progress | None = None) -> IngestReport:
-        async with self._lock:
-            folder = await asyncio.to_thread(lambda: root.expanduser().resolve())
-            return await self._ingest(course, folder, progress or _quiet)
+        folder = await asyncio.to_thread(lambda: root.expanduser().resolve())
+        return await self._ingest(course, folder, progress or _quiet)
 
     async def _ingest(self, course: Course, root: Path, progress: Progress) -> IngestReport:
         started = time.perf_counter()
-        if not await asyncio.to_thread(root.is_dir):
+        if not await asyncio.to_thread(is_plain_folder, root):
             raise NotFound("book folder", str(root), "Give the folder that holds the book's Markdown.")
         model = self._embedder.name if self._embedder.available else None
         report = IngestReport(
             course=course.slug, embedding_model=self._embedder.name, lexical_only_reason=self._embedder.reason
         )
-        files = await asyncio.to_thread(iter_book_files, root)
+        # Every cap is checked before anything is stored: a refused ingest changes nothing.
+        files = await asyncio.to_thread(self._limits.listed, root, report.skipped_links)
         async with self._store.read() as s:
             stored = {d.path: d for d in await s.books.documents(course.id)}
             state = await s.books.state(course.id)
@@ -102,7 +111,9 @@ class BookIngestor:
         for position, file in enumerate(files):
             progress("files", position + 1, len(files))
             try:
-                document = await asyncio.to_thread(load_document, root, file)
+                document = await asyncio.to_thread(
+                    load_document, root, file, max_bytes=self._limits.max_file_bytes
+                )
             except BookParseError as err:
                 await self._record_failure(course, root, file, position, err, report, patterns)
                 continue
@@ -245,7 +256,7 @@ class BookIngestor:
     ) -> None:
         path = file.relative_to(root).as_posix() if file.is_absolute() else file.as_posix()
         try:
-            digest = hashlib.sha256((root / path).read_bytes()).hexdigest()
+            digest = hashlib.sha256(read_capped(root / path, self._limits.max_file_bytes)).hexdigest()
         except OSError:
             digest = "0" * 64
         async with self._store.transaction() as s:

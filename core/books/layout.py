@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from core.books.chunking import DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP, chunk_secti
 from core.books.frontmatter import parse_yaml_mapping, split_front_matter
 from core.books.markdown import parse_markdown
 from core.books.model import BookDocument, BookParseError
+from core.books.safe_files import TooLarge, is_plain_file, is_plain_folder, read_capped
 from core.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -34,14 +36,22 @@ _ROOT_REPOSITORY_FILES = frozenset({"source.md", "readme.md"})
 _INDEX_STEMS = frozenset({"index", "readme"})
 _CATEGORY_FILES = ("_category_.json", "_category_.yml", "_category_.yaml")
 _WEEK = re.compile(r"\s*(?:week\s*)?(\d{1,2})\s*", re.IGNORECASE)
+MAX_FILE_BYTES = 5_000_000  # a document larger than this is refused (an ingest sets its own cap)
+MAX_CATEGORY_BYTES = 100_000
 
 
-def iter_book_files(root: Path) -> list[Path]:
-    """Every document of the book, in sidebar order."""
+def iter_book_files(root: Path, skipped: list[str] | None = None) -> list[Path]:
+    """Every document of the book, in sidebar order. Symlinks are never followed: their paths
+    (posix, relative to the root) are added to `skipped` when it is given."""
+    return list(walk_book(root, skipped))
+
+
+def walk_book(root: Path, skipped: list[str] | None = None) -> Iterator[Path]:
+    """iter_book_files, lazily: a caller may stop early (a cap on the number of files)."""
     root = Path(root)
-    if not root.is_dir():
+    if not is_plain_folder(root):
         raise NotFound("book folder", str(root))
-    return list(_walk(root, root))
+    yield from _walk(root, root, skipped if skipped is not None else [])
 
 
 def chapter_order(root: Path) -> list[str]:
@@ -71,13 +81,17 @@ def load_document(
     *,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     overlap: int = DEFAULT_OVERLAP,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> BookDocument:
-    """Parse and chunk one document; raise BookParseError if it cannot be read or parsed."""
+    """Parse and chunk one document; raise BookParseError if it cannot be read or parsed (or is a
+    symlink, or holds more than `max_bytes`: only that much plus one is ever read)."""
     root = Path(root)
     file = _located(root, Path(file))
     relative = _relative(root, file)
     try:
-        raw = file.read_bytes()
+        raw = read_capped(file, max_bytes)
+    except TooLarge as err:
+        raise BookParseError(relative, str(err)) from err
     except OSError as err:
         raise BookParseError(relative, f"cannot read: {err.strerror or err}") from err
     try:
@@ -145,10 +159,10 @@ def category_metadata(folder: Path) -> dict:
     """A folder's `_category_.json` (or `.yml`): label, position...; {} if absent or broken."""
     for name in _CATEGORY_FILES:
         path = folder / name
-        if not path.is_file():
+        if not is_plain_file(path):  # absent, or a symlink (never followed)
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_capped(path, MAX_CATEGORY_BYTES).decode("utf-8")
             data = json.loads(text) if name.endswith(".json") else parse_yaml_mapping(text, name)
         except (OSError, ValueError, BookParseError) as err:
             log.warning("ignoring %s: %s", path, err)
@@ -173,32 +187,37 @@ def humanised_name(file: Path) -> str:
 COURSE_FOLDERS = frozenset({"quizzes"})
 
 
-def _walk(folder: Path, root: Path) -> Iterator[Path]:
-    entries: list[tuple[tuple, Path]] = []
-    for child in folder.iterdir():
+def _walk(folder: Path, root: Path, skipped: list[str]) -> Iterator[Path]:
+    entries: list[tuple[tuple, Path, bool]] = []
+    with os.scandir(folder) as listing:  # DirEntry types come from lstat: links are seen as links
+        children = list(listing)
+    for child in children:
         name = child.name
+        path = Path(child.path)
         if name.startswith((".", "_")) or name in _SKIPPED_FOLDERS:
             continue
-        if folder == root and name in COURSE_FOLDERS and child.is_dir():
+        if child.is_symlink():  # a link can point anywhere on the host: never followed
+            skipped.append(path.relative_to(root).as_posix())
+            continue
+        if folder == root and name in COURSE_FOLDERS and child.is_dir(follow_symlinks=False):
             continue  # quizzes and the like belong to the course, not to the book's text
-        if child.is_dir():
-            if not child.is_symlink():  # a linked folder could loop back on itself
-                entries.append((_sort_key(child, category_metadata(child).get("position")), child))
-        elif child.suffix.lower() in DOCUMENT_SUFFIXES:
+        if child.is_dir(follow_symlinks=False):
+            entries.append((_sort_key(path, category_metadata(path).get("position"), False), path, True))
+        elif child.is_file(follow_symlinks=False) and path.suffix.lower() in DOCUMENT_SUFFIXES:
             if folder == root and name.lower() in _ROOT_REPOSITORY_FILES:
                 continue
-            entries.append((_sort_key(child, _file_position(child, root)), child))
-    for _, entry in sorted(entries, key=lambda pair: pair[0]):
-        if entry.is_dir():
-            yield from _walk(entry, root)
+            entries.append((_sort_key(path, _file_position(path, root), True), path, False))
+    for _, entry, is_folder in sorted(entries, key=lambda item: item[0]):
+        if is_folder:
+            yield from _walk(entry, root, skipped)
         else:
             yield entry
 
 
-def _sort_key(entry: Path, position: object) -> tuple:
-    is_index = entry.is_file() and (entry.stem.lower() in _INDEX_STEMS or entry.stem == entry.parent.name)
+def _sort_key(entry: Path, position: object, is_file: bool) -> tuple:
+    is_index = is_file and (entry.stem.lower() in _INDEX_STEMS or entry.stem == entry.parent.name)
     number = _position(position)
-    name = entry.stem if entry.is_file() else entry.name
+    name = entry.stem if is_file else entry.name
     return (not is_index, number is None, number or 0, _natural(name))
 
 
@@ -209,7 +228,7 @@ def _natural(name: str) -> list:
 
 def _file_position(file: Path, root: Path) -> object:
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_capped(file, MAX_FILE_BYTES).decode("utf-8")
         return split_front_matter(text, file.relative_to(root).as_posix()).data.get("sidebar_position")
     except (OSError, UnicodeDecodeError, BookParseError):
         return None  # load_document reports the problem; ordering just carries on

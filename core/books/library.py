@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.books import audience
 from core.books.embeddings import Embedder, load_embedder
 from core.books.ingest import BookIngestor, IngestReport, Progress
+from core.books.limits import BookLimits
 from core.books.reading import BookReader
+from core.books.safe_files import is_link
 from core.books.search import BookSearch, SearchResult, Tuning
 from core.books.status import BookStatus, book_status
 from core.books.sync import IndexSync, VectorIndex
 from core.clock import Clock, utcnow
+from core.errors import InvalidInput, StudyhallError
 from core.models.accounts import Course
 from core.models.books import SearchFilters
 from core.settings import Settings
@@ -25,6 +29,13 @@ log = logging.getLogger(__name__)
 # Passages are cut to this many word pieces before embedding: a chunk's prose fits, and it keeps
 # a cold ingest of a large book within a couple of minutes on two cores.
 EMBED_MAX_TOKENS = 128
+
+
+class IngestRunning(StudyhallError):
+    """An ingest of this course's book is already under way in this process."""
+
+    def __init__(self) -> None:
+        super().__init__("⏳ An ingest of this book is already running; wait for it to finish.")
 
 
 class Library:
@@ -45,6 +56,7 @@ class Library:
         self._tuning = tuning
         self._ready: tuple[BookIngestor, BookSearch, IndexSync] | None = None
         self._lock = asyncio.Lock()
+        self._ingesting: set[str] = set()  # course ids: one ingest per course, courses in parallel
         self.reader = BookReader(store)
         # Called after each ingest with (course, root, report): other features take what they need.
         self.after_ingest: list[Callable[[Course, Path, IngestReport], Awaitable[None]]] = []
@@ -71,7 +83,9 @@ class Library:
                 self._index = index
                 sync = IndexSync(self._store, index, embedder)
                 self._ready = (
-                    BookIngestor(self._store, embedder, self._clock),
+                    BookIngestor(
+                        self._store, embedder, self._clock, BookLimits.from_settings(self._settings)
+                    ),
                     BookSearch(index, sync, embedder, self._tuning),
                     sync,
                 )
@@ -90,7 +104,30 @@ class Library:
         await index.open()
         return index
 
+    def ingesting(self, course_id: str) -> bool:
+        return course_id in self._ingesting
+
     async def ingest(self, course: Course, root: Path, progress: Progress | None = None) -> IngestReport:
+        """Ingest `root` into the course; IngestRunning if this course's book is being ingested."""
+        with self.exclusive(course):
+            return await self.ingest_held(course, root, progress)
+
+    @contextmanager
+    def exclusive(self, course: Course) -> Iterator[None]:
+        """Hold the course's book (an upload holds it while it swaps the folder, then ingests)."""
+        if course.id in self._ingesting:  # checked and taken with no await between: no race
+            raise IngestRunning()
+        self._ingesting.add(course.id)
+        try:
+            yield
+        finally:
+            self._ingesting.discard(course.id)
+
+    async def ingest_held(self, course: Course, root: Path, progress: Progress | None = None) -> IngestReport:
+        """ingest, for a caller already inside `exclusive(course)`."""
+        assert course.id in self._ingesting
+        if await asyncio.to_thread(lambda: is_link(root.expanduser())):
+            raise InvalidInput("book folder", "The book folder is a symbolic link: give the folder itself.")
         ingestor, _, _ = await self._parts()
         folder = await asyncio.to_thread(lambda: root.expanduser().resolve())
         report = await ingestor.ingest(course, folder, progress)

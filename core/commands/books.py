@@ -86,6 +86,8 @@ async def ingest_book(app: App, args: argparse.Namespace) -> int:
         )
         for _, error in report.failed:
             print(f"  failed: {error}")
+        for path in report.skipped_links:
+            print(f"  not followed (a symbolic link): {path}")
     return 1 if report.failed and not (report.added or report.changed or report.unchanged) else 0
 
 

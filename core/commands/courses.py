@@ -66,7 +66,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--book-url", dest="book_url", help="where the book is published, so citations link to it ('' clears)"
     )
     settings.add_argument(
-        "--book-path", dest="book_path", help="the book's source folder, for /book ingest in Discord"
+        "--book-path",
+        "--book-folder",
+        dest="book_path",
+        help="the book's source folder, for /book ingest in Discord: any folder of this machine "
+        "(Discord staff can only pick folders under STUDYHALL_BOOKS_ROOT); '' clears",
+    )
+    settings.add_argument(
+        "--share-folder",
+        action="store_true",
+        help="allow a book folder another course already uses (both courses then read it)",
     )
     settings.add_argument(
         "--staff-only",
@@ -139,7 +148,10 @@ async def set_course(app: App, args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
     if not changes:
         raise InvalidInput("setting", "Give at least one setting to change (see --help).")
-    course = await app.courses.configure(args.slug, **changes)
+    # The operator is trusted on the host: any folder, shared only when they say so.
+    course = await app.courses.configure(
+        args.slug, host_paths=True, share_folder=args.share_folder, **changes
+    )
     print(f"Updated {course.slug!r}: " + ", ".join(f"{k} = {getattr(course, k)!r}" for k in changes))
     return 0
 

@@ -53,6 +53,7 @@ class Course(Record):
     book_url: str | None = None  # where the book is published: citations link there
     book_path: str | None = None  # the book's source folder, re-ingested on an instructor's request
     staff_only: JsonList = []  # path patterns of the book only staff may see (core.books.audience)
+    book_path_by_operator: bool = False  # set from the CLI: may lie outside the books root
 
 
 class User(Record):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from core.books.safe_files import TooLarge, is_link, is_plain_folder, read_capped
 from core.errors import InvalidInput, StudyhallError
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ MIN_CHOICES = 2
 MAX_CHOICES = 10
 MAX_TITLE_CHARS = 255  # the database's limit on a quiz title
 MAX_FILE_BYTES = 1_000_000
+NOT_FOLLOWED = "a symbolic link: not followed (links could reach outside the book)"
 GENERATED = "generated"
 
 # `path.md` or `path.mdx`, optionally `#anchor`; anchors may be any Unicode slug or custom id.
@@ -136,19 +139,24 @@ def load_quizzes(
     the files that could not be used. Files starting with '.' or '_' are ignored."""
     root = Path(root)
     folder = root / QUIZ_FOLDER
-    if not folder.is_dir():
+    if is_link(folder):  # the answer keys of whatever it points to: never followed
+        return [], [QuizFileError(QUIZ_FOLDER, None, NOT_FOLLOWED)]
+    if not is_plain_folder(folder):
         return [], []
     quizzes: list[Quiz] = []
     errors: list[QuizFileError] = []
     seen: dict[str, str] = {}
+    with os.scandir(folder) as listing:
+        entries = [
+            e
+            for e in listing
+            if e.name.lower().endswith(tuple(QUIZ_SUFFIXES)) and not e.name.startswith((".", "_"))
+        ]
+    for entry in entries:
+        if entry.is_symlink():
+            errors.append(QuizFileError(f"{QUIZ_FOLDER}/{entry.name}", None, NOT_FOLLOWED))
     files = sorted(
-        (
-            child
-            for child in folder.iterdir()
-            if child.suffix.lower() in QUIZ_SUFFIXES
-            and not child.name.startswith((".", "_"))
-            and child.is_file()
-        ),
+        (Path(e.path) for e in entries if e.is_file(follow_symlinks=False)),
         key=lambda child: _natural(child.name),
     )
     for file in files:
@@ -244,12 +252,11 @@ ErrorType = Callable[[str, int | None, str], BookFileError]
 def read_text(file: Path, relative: str, error: ErrorType) -> str:
     """A file's UTF-8 text, or `error` naming the file (and the line of the first bad byte)."""
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_capped(file, MAX_FILE_BYTES)  # never through a symlink
+    except TooLarge as err:
+        raise error(relative, None, f"larger than {MAX_FILE_BYTES // 1000} kB") from err
     except OSError as err:
         raise error(relative, None, f"cannot read: {err.strerror or err}") from err
-    if len(raw) > MAX_FILE_BYTES:
-        raise error(relative, None, f"larger than {MAX_FILE_BYTES // 1000} kB")
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:

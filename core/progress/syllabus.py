@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.books.safe_files import is_link, is_plain_file
 from core.progress.quiz_files import (
+    NOT_FOLLOWED,
     BookFileError,
     Node,
     check_title,
@@ -48,7 +50,10 @@ def load_syllabus(root: Path, known: Callable[[str], bool] | None = None) -> lis
     `known`, when given, is asked about every chapter path; one it does not know is an error.
     """
     root = Path(root)
-    present = [name for name in SYLLABUS_FILES if (root / name).is_file()]
+    for name in SYLLABUS_FILES:
+        if is_link(root / name):  # never followed: it could point anywhere on the host
+            raise SyllabusError(name, None, NOT_FOLLOWED)
+    present = [name for name in SYLLABUS_FILES if is_plain_file(root / name)]
     if not present:
         return None
     if len(present) > 1:

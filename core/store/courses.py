@@ -23,6 +23,7 @@ COURSE_SETTINGS = (
     "book_url",
     "book_path",
     "staff_only",
+    "book_path_by_operator",
 )
 # Settings stored as JSON.
 _JSON_SETTINGS = frozenset({"staff_only"})

@@ -99,6 +99,35 @@ class _Response:
         return None
 
 
+class _Body:
+    """aiohttp's StreamReader surface used for downloads: chunks of the served bytes."""
+
+    def __init__(self, data: bytes, served: list[int]):
+        self._data = data
+        self._served = served  # bytes handed out so far, for tests to check what was read
+
+    async def iter_chunked(self, size: int):
+        for start in range(0, len(self._data), size):
+            chunk = self._data[start : start + size]
+            self._served[0] += len(chunk)
+            yield chunk
+
+    async def read(self, size: int = -1) -> bytes:
+        data = self._data if size < 0 else self._data[:size]
+        self._served[0] += len(data)
+        return data
+
+
+class _Download(_Response):
+    def __init__(self, status: int, data: bytes, served: list[int]):
+        super().__init__(status, None)
+        self.content = _Body(data, served)
+        self.headers = {"content-type": "application/octet-stream", "content-length": str(len(data))}
+
+    async def read(self) -> bytes:
+        return await self.content.read()
+
+
 class FakeDiscord:
     """An aiohttp-session stand-in: `request(method, url, **kwargs)` like aiohttp, recorded."""
 
@@ -111,6 +140,8 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id → registered
         self.hidden_channels: set[str] = set()  # channels the bot can no longer see: 403 there
         self.deleted: list[str] = []  # ids of messages deleted through the channel API
+        self.cdn: dict[str, bytes] = {}  # attachment URL → the bytes Discord's CDN serves
+        self.cdn_served = [0]  # bytes of attachments actually handed to the bot
         self._ids = itertools.count(1_300_000_000_000_000_000)
 
     def snowflake(self) -> str:
@@ -125,6 +156,14 @@ class FakeDiscord:
         call.response = reply
         self.calls.append(call)
         return _Response(status, reply)
+
+    def get(self, url: str, **kwargs: Any) -> _Response:
+        """A download from Discord's CDN (attachments), as aiohttp's session.get; recorded too."""
+        call = Call("GET", url, None)
+        self.calls.append(call)
+        if url not in self.cdn:
+            return _Response(404, {"message": "404: Not Found", "code": 0})
+        return _Download(200, self.cdn[url], self.cdn_served)
 
     async def close(self) -> None:
         self.closed = True

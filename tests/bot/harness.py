@@ -65,6 +65,17 @@ class Channel:
     name: str = "announcements"
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """An attachment option's value: the file Discord's CDN will serve. `size` is what Discord
+    declares (it may be made to differ from the bytes actually served)."""
+
+    filename: str
+    data: bytes
+    size: int | None = None
+    content_type: str = "application/zip"
+
+
 class BotHarness:
     def __init__(self, bot: StudyhallBot, discord_http: FakeDiscord):
         self.bot = bot
@@ -177,6 +188,20 @@ class BotHarness:
         values = []
         for key, value in options.items():
             if value is None:
+                continue
+            if isinstance(value, Attachment):
+                attachment_id = str(next(self._ids))
+                url = f"https://cdn.discordapp.com/attachments/{CHANNEL_ID}/{attachment_id}/{value.filename}"
+                self.http.cdn[url] = value.data
+                resolved.setdefault("attachments", {})[attachment_id] = {
+                    "id": attachment_id,
+                    "filename": value.filename,
+                    "size": len(value.data) if value.size is None else value.size,
+                    "url": url,
+                    "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+                    "content_type": value.content_type,
+                }
+                values.append({"name": key, "type": 11, "value": attachment_id})
                 continue
             if isinstance(value, Channel):
                 resolved.setdefault("channels", {})[value.id] = {

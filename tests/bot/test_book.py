@@ -54,7 +54,7 @@ def _progress_edits(calls) -> list[str]:
 async def test_ingest_reports_what_changed_down_to_the_database(
     discord_bot: BotHarness, book_app, course, book_copy: Path
 ) -> None:
-    await book_app.courses.configure("sample", book_path=str(book_copy))
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
     _clock(discord_bot, 0.25)
     calls = await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))
     assert calls[0].kind == 5 and calls[0].ephemeral  # deferred at once
@@ -74,7 +74,7 @@ async def test_ingest_reports_what_changed_down_to_the_database(
 async def test_ingest_progress_edits_are_throttled(
     discord_bot: BotHarness, book_app, book_copy: Path
 ) -> None:
-    await book_app.courses.configure("sample", book_path=str(book_copy))
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
     frozen = _clock(discord_bot, 0.0)  # time stands still: only the first step is shown
     calls = await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))
     assert frozen.reads >= 5
@@ -91,16 +91,16 @@ async def test_ingest_progress_edits_are_throttled(
 async def test_a_second_ingest_of_the_same_book_is_refused(
     discord_bot: BotHarness, book_app, monkeypatch, book_copy: Path
 ) -> None:
-    await book_app.courses.configure("sample", book_path=str(book_copy))
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
     entered, release = asyncio.Event(), asyncio.Event()
-    real = book_app.library.ingest
+    real = book_app.library.ingest_held
 
     async def held(course, root, progress=None):
         entered.set()
         await release.wait()
         return await real(course, root, progress)
 
-    monkeypatch.setattr(book_app.library, "ingest", held)
+    monkeypatch.setattr(book_app.library, "ingest_held", held)
     first = asyncio.create_task(discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR)))
     await entered.wait()
     second = await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))
@@ -120,7 +120,7 @@ async def test_ingest_without_a_folder_says_how_to_set_it(discord_bot: BotHarnes
 async def test_ingest_of_a_vanished_folder_is_worded(
     discord_bot: BotHarness, book_app, book_copy: Path
 ) -> None:
-    await book_app.courses.configure("sample", book_path=str(book_copy))
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
     shutil.rmtree(book_copy)
     calls = await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))
     assert "❌ The ingest stopped." in [c.content for c in calls if c.method == "PATCH"]
@@ -131,7 +131,7 @@ async def test_failed_files_are_named_in_the_summary_and_the_status(
     discord_bot: BotHarness, book_app, course, book_copy: Path
 ) -> None:
     _break_a_file(book_copy)
-    await book_app.courses.configure("sample", book_path=str(book_copy))
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
     calls = await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))
     assert "with errors" in calls[-1].text() and "**1** failed" in calls[-1].text()
     assert "01-foundations/broken.md" in calls[-1].text() and "not UTF-8" in calls[-1].text()
@@ -162,7 +162,7 @@ async def test_status_of_a_course_without_a_book(discord_bot: BotHarness) -> Non
 async def test_students_cannot_ingest_or_see_status(
     discord_bot: BotHarness, book_app, book_copy: Path
 ) -> None:
-    await book_app.courses.configure("sample", book_path=str(book_copy))
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
     for sub in ("ingest", "status"):
         calls = await discord_bot.send(discord_bot.slash("book", sub=sub, person=STUDENT))
         assert len(calls) == 1 and calls[0].ephemeral and calls[0].content.startswith("🔒")

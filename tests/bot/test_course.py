@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.client import command_payloads
-from core.books.layout import SAMPLE_BOOK_ROOT
 from tests.bot.harness import GUILD_ID, INSTRUCTOR, STUDENT, BotHarness, Channel
 
 NEW_GUILD = "700000000000000002"
@@ -63,6 +62,7 @@ async def test_config_without_options_shows_the_settings(discord_bot: BotHarness
 
 
 async def test_config_changes_settings_and_the_leaderboard_channel(discord_bot: BotHarness, book_app) -> None:
+    (book_app.settings.books_folder() / "robots").mkdir()  # book folders are named under the books root
     calls = await discord_bot.send(
         discord_bot.slash(
             "course",
@@ -72,7 +72,7 @@ async def test_config_changes_settings_and_the_leaderboard_channel(discord_bot: 
             answer_style="detailed",
             answer_mode="extractive",
             book_url="https://book.example/robots",
-            book_folder=str(SAMPLE_BOOK_ROOT),
+            book_folder="robots",
             welcome="Hello @everyone",
             leaderboard_channel=Channel("730000000000000001"),
             leaderboard_day=4,
@@ -84,7 +84,7 @@ async def test_config_changes_settings_and_the_leaderboard_channel(discord_bot: 
     assert course.hourly_question_quota == 7
     assert (course.answer_style, course.answer_mode) == ("detailed", "extractive")
     assert course.book_url == "https://book.example/robots"
-    assert course.book_path == str(SAMPLE_BOOK_ROOT.resolve())
+    assert course.book_path == str(book_app.settings.books_folder() / "robots")
     assert course.welcome_text == "Hello @everyone"
     assert course.leaderboard_day == 4
     assert (await book_app.courses.binding(GUILD_ID)).leaderboard_channel_id == "730000000000000001"
@@ -99,7 +99,7 @@ async def test_config_bad_values_are_worded(discord_bot: BotHarness, book_app) -
     missing = await discord_bot.send(
         discord_bot.slash("course", sub="config", person=INSTRUCTOR, book_folder="/no/such/folder")
     )
-    assert "is not a folder" in missing[-1].content
+    assert missing[-1].content.startswith("⚠️") and "There is no book folder" in missing[-1].content
     too_many = await discord_bot.send(
         discord_bot.slash("course", sub="config", person=INSTRUCTOR, quota=200_000)
     )
