@@ -15,6 +15,7 @@ from core.books.library import Library
 from core.clock import Clock, utcnow
 from core.conversations import Conversations
 from core.courses import Courses
+from core.errors import DatabaseUnreachable
 from core.maintenance import Maintenance
 from core.privacy import Privacy
 from core.progress.book_hook import ProgressFromBook
@@ -24,6 +25,7 @@ from core.progress.recommendations import Recommendations
 from core.progress.reports import Reports
 from core.progress.tracking import Tracking
 from core.quotas import Quotas
+from core.redact import redact_text, redact_url
 from core.settings import Settings
 from core.staff import Staff
 from core.store import Database, database_for
@@ -65,8 +67,12 @@ async def open_app(
     settings: Settings, *, clock: Clock = utcnow, run_migrations: bool = True
 ) -> AsyncIterator[App]:
     """Open the database (migrating it unless told not to) and wire the services."""
-    db = database_for(settings.resolved_database_url())
-    await db.open()
+    url = settings.resolved_database_url()
+    db = database_for(url)
+    try:
+        await db.open()
+    except (OSError, ConnectionError) as err:  # the URL is named without its password
+        raise DatabaseUnreachable(redact_url(url) or "", redact_text(str(err))) from err
     try:
         if run_migrations:
             applied = await migrate(db, clock=clock)

@@ -71,3 +71,11 @@ class LlmRequired(StudyhallError):
 
 class StoreError(StudyhallError):
     """The database refused to start or to change (e.g. an edited migration)."""
+
+
+class DatabaseUnreachable(StoreError):
+    """The database did not answer; ``where`` is its URL with the password already hidden."""
+
+    def __init__(self, where: str, reason: str):
+        super().__init__(f"cannot reach the database ({where}): {reason}")
+        self.where = where

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.shared import MODEL_DIR
+from tests.shared import MODEL_DIR, REPO
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 # Settings a developer's shell may hold that would change what a test sees.
@@ -25,6 +25,8 @@ def runner(home: Path, database_url: str, *, model: bool = False) -> Runner:
     """`run(*args, stdin=None, **env)`: `studyhall ARGS…` on the given data; the finished process."""
     base = {k: v for k, v in os.environ.items() if k not in _UNSET}
     base |= {"STUDYHALL_HOME": str(home / "home"), "STUDYHALL_DATABASE_URL": database_url}
+    # The code under test is this checkout's, not whatever the virtualenv has installed.
+    base["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), base.get("PYTHONPATH")]))
     if model:
         base["STUDYHALL_EMBEDDING_MODEL_PATH"] = str(MODEL_DIR)
 
