@@ -38,6 +38,11 @@ class Quotas:
             raise RateLimited(retry_after=start + WINDOW - now, what="questions this hour")
         return count
 
+    async def give_back(self, course: Course, user_id: str) -> None:
+        """Undo one `take_question` of this hour: the question it paid for was never answered."""
+        async with self._store.transaction() as s:
+            await s.quotas.give_back(user_id, course.id, QUESTIONS, window_start(self._clock()))
+
     async def remaining(self, course: Course, user_id: str) -> int:
         start = window_start(self._clock())
         async with self._store.read() as s:

@@ -66,9 +66,7 @@ def test_bot_and_mcp_name_the_database_without_its_password(
 @needs_model
 def test_doctor_hides_qdrant_credentials_and_says_it_does_not_answer(tmp_path: Path) -> None:
     run = runner(tmp_path, f"sqlite:///{tmp_path / 'studyhall.db'}", model=True)
-    done = run(
-        "doctor", STUDYHALL_QDRANT_URL=UNREACHABLE_QDRANT, STUDYHALL_QDRANT_API_KEY="qk-secret-key"
-    )
+    done = run("doctor", STUDYHALL_QDRANT_URL=UNREACHABLE_QDRANT, STUDYHALL_QDRANT_API_KEY="qk-secret-key")
     out = _everything(done)
     assert "QdrantPassw0rd" not in out and "qk-secret-key" not in out
     assert "http://admin:***@127.0.0.1:1" in done.stdout
