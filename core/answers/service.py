@@ -17,6 +17,7 @@ from core import validation
 from core.accounts import Accounts
 from core.answers import extractive
 from core.answers.coverage import CoverageModel
+from core.answers.links import confine_links
 from core.answers.llm import GroundedLlm, LlmUnavailable, Passage, Turn
 from core.answers.logistics import WHAT, logistics_kind
 from core.books.library import Library
@@ -185,7 +186,7 @@ class Answers:
                     if isinstance(item, str):
                         yield item
                     else:
-                        text, mode, model = item.text, "llm", item.model
+                        text, mode, model = confine_links(item.text, course.book_url), "llm", item.model
                         tokens_in, tokens_out = item.input_tokens, item.output_tokens
                         citations = _mapped(item.citations, hits)
             except LlmUnavailable as err:
