@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond
-from bot.channel_option import ChannelOption
+from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
 from bot.limits import clip, fit_embed
@@ -111,6 +111,8 @@ class CourseCog(FeatureCog, name="Course"):
         found = await who(interaction)
         app = app_of(interaction)
         await app.staff.require(found.user, found.course)
+        if leaderboard_channel is not None:  # checked before anything is saved
+            await require_this_servers(interaction, leaderboard_channel.id)
         options: dict[str, Any] = {
             "hourly_question_quota": quota,
             "llm_model": model,
