@@ -94,6 +94,7 @@ async def open_app(
         leaderboards = Leaderboards(store, clock)
         quizzes = Quizzes(store, tracking, library.reader, llm, clock)
         library.after_ingest.append(ProgressFromBook(store, quizzes, tracking))
+        courses.after_configure.append(tracking.on_course_configured)
         try:
             yield App(
                 settings=settings,

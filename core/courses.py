@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core import validation
@@ -18,6 +19,7 @@ class Courses:
     def __init__(self, store: Store, clock: Clock = utcnow):
         self._store = store
         self._clock = clock
+        self.after_configure: list[Callable[[Course, set[str]], Awaitable[None]]] = []
 
     async def create(self, slug: str, name: str) -> Course:
         slug = validation.slug(slug)
@@ -63,6 +65,8 @@ class Courses:
             updated = await s.courses.update(course.id, checked, self._clock())
         if updated is None:
             raise NotFound("course", slug)
+        for hook in self.after_configure:  # e.g. standings follow a new leaderboard rule
+            await hook(updated, set(checked))
         return updated
 
     async def bind_guild(self, slug: str, guild_id: str) -> Course:
@@ -127,6 +131,7 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
         ),
         "book_url": lambda v: None if v in (None, "") else validation.web_address("book URL", v),
         "book_path": lambda v: None if v in (None, "") else validation.folder("book folder", v),
+        "self_marked_counts": lambda v: validation.yes_or_no("self-marked completion counts", v),
     }
     unknown = set(changes) - set(checks)
     if unknown:

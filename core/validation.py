@@ -189,3 +189,9 @@ def free_text(field: str, value: str | None, *, max_chars: int, what: str | None
                 "be stored: remove it, or retype the text instead of pasting it.",
             )
     return cleaned
+
+
+def yes_or_no(field: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(field, f"The {field} setting is yes or no (true or false).")
+    return value

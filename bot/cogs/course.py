@@ -37,6 +37,9 @@ def config_embed(course: Course, binding: GuildBinding | None) -> discord.Embed:
         "Book folder": f"`{course.book_path}`" if course.book_path else "not set",
         "Leaderboard channel": f"<#{channel}>" if channel else "none (no weekly post)",
         "Leaderboard day": DAYS[course.leaderboard_day],
+        "Self-marked units count": "yes"
+        if course.self_marked_counts
+        else "no (reading or a quiz must back them)",
         "Welcome text": course.welcome_text or "none",
     }
     for name, value in rows.items():
@@ -88,6 +91,7 @@ class CourseCog(FeatureCog, name="Course"):
         welcome="A welcome text for new students",
         leaderboard_channel="Where the weekly leaderboard is posted",
         leaderboard_day="The day a week's leaderboard is frozen and posted",
+        self_marked_counts="Count units students only marked complete on the leaderboard (default: no)",
     )
     @app_commands.choices(
         answer_style=[app_commands.Choice(name=s, value=s) for s in ANSWER_STYLES],
@@ -106,6 +110,7 @@ class CourseCog(FeatureCog, name="Course"):
         welcome: str | None = None,
         leaderboard_channel: ChannelOption | None = None,
         leaderboard_day: int | None = None,
+        self_marked_counts: bool | None = None,
     ) -> None:
         """Change the course's settings; with no options, show them."""
         found = await who(interaction)
@@ -122,6 +127,7 @@ class CourseCog(FeatureCog, name="Course"):
             "book_path": book_folder,
             "welcome_text": welcome,
             "leaderboard_day": leaderboard_day,
+            "self_marked_counts": self_marked_counts,
         }
         changes = {key: value for key, value in options.items() if value is not None}
         guild_id = str(interaction.guild_id)

@@ -48,6 +48,7 @@ class Course(Record):
     leaderboard_day: int = 0  # 0 = Monday: the weekly board is frozen when this day begins (UTC)
     book_url: str | None = None  # where the book is published: citations link there
     book_path: str | None = None  # the book's source folder, re-ingested on an instructor's request
+    self_marked_counts: bool = False  # a unit only marked complete counts on the leaderboard
 
 
 class User(Record):

@@ -21,6 +21,7 @@ COURSE_SETTINGS = (
     "leaderboard_day",
     "book_url",
     "book_path",
+    "self_marked_counts",
 )
 
 
