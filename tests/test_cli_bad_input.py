@@ -28,3 +28,15 @@ def test_a_question_with_an_escape_code_is_refused_in_words(run) -> None:
     done = run("ask", "what is\x1b[2J the zmp?", "--course", "demo")
     assert done.returncode == 1
     assert "control character" in done.stderr and "unexpected error" not in done.stderr
+
+
+def test_a_chapter_holding_a_nul_fails_alone_and_in_words(run, tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "good.md").write_text("# Good\n\nBalance is about the support polygon.\n")
+    (book / "bad.md").write_text("# Bad\n\nA stray\x00 byte.\n")
+    done = run("ingest", str(book), "--course", "demo", "--json")
+    assert done.returncode in (0, 1) and "unexpected error" not in done.stderr, done.stderr
+    assert "NUL" in done.stdout + done.stderr
+    found = run("search", "support polygon", "--course", "demo", "--json")
+    assert found.returncode == 0 and "good.md" in found.stdout
