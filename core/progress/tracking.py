@@ -97,6 +97,8 @@ class Tracking:
             rows = {r["unit_key"]: r for r in await s.progress.unit_rows(user.id, course.id)}
             reading = await s.progress.reading(user.id, course.id)
         progress = [_unit_progress(u, rows.get(u.id)) for u in units]
+        for unit in progress:
+            unit.marked_only = unit.completed and not _done(unit, course.self_marked_counts)
         completion, quiz_average = _standing(progress)
         return CourseProgress(
             course=course.slug,

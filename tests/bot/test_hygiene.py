@@ -176,8 +176,9 @@ async def test_self_marked_units_do_not_count_on_the_board_by_default(
     assert text.index("**#1** Grace") < text.index("**#2** Ada"), text
 
     # Ada's own view still shows what she marked.
-    mine = await discord_bot.send(discord_bot.slash("progress"))
-    assert "✅" in " ".join(c.text() for c in mine)
+    mine = " ".join(c.text() for c in await discord_bot.send(discord_bot.slash("progress")))
+    assert "**100%** of the course done" in mine
+    assert "done (you marked it: it counts on the leaderboard once you read it or take its quiz)" in mine
 
     saved = await discord_bot.send(
         discord_bot.slash("course", sub="config", person=INSTRUCTOR, self_marked_counts=True)
