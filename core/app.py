@@ -35,6 +35,7 @@ from core.tokens import Tokens
 from core.usage import Usage
 
 log = logging.getLogger(__name__)
+SELF_MARKED_MIGRATION = 11  # courses.self_marked_counts: the board's rule for marked units
 
 
 @dataclass
@@ -73,6 +74,7 @@ async def open_app(
         await db.open()
     except (OSError, ConnectionError) as err:  # the URL is named without its password
         raise DatabaseUnreachable(redact_url(url) or "", redact_text(str(err))) from err
+    applied = []
     try:
         if run_migrations:
             applied = await migrate(db, clock=clock)
@@ -95,6 +97,10 @@ async def open_app(
         quizzes = Quizzes(store, tracking, library.reader, llm, clock)
         library.after_ingest.append(ProgressFromBook(store, quizzes, tracking))
         courses.after_configure.append(tracking.on_course_configured)
+        if any(m.version == SELF_MARKED_MIGRATION for m in applied):
+            # Standings stored before it counted every mark: count them again under each course's rule.
+            for course in await courses.list():
+                await tracking.recompute_standings(course)
         try:
             yield App(
                 settings=settings,
