@@ -114,7 +114,7 @@ class Answers:
             filters = SearchFilters(module=await self._library.reader.resolve_module(course, module))
         # Charged once everything the student typed is known to be good; given back unless the
         # question is answered (and recorded), whatever goes wrong on the way.
-        charged = await self._quotas.take_question(course, user.id, enrollment.role)
+        charged = await self._quotas.charge_question(course, user.id, enrollment.role)
         answered = False
         try:
             async for item in self._answer(
@@ -134,7 +134,7 @@ class Answers:
                 yield item
         finally:
             if not answered and charged is not None:
-                await self._quotas.give_back(course, user.id)
+                await self._quotas.give_back(course, user.id, charged)
 
     async def _answer(
         self,

@@ -92,3 +92,25 @@ async def test_far_or_malformed_weeks_are_refused_in_words(
     text = result.content[0].text
     assert "is not a week" in text or "No leaderboard" in text, text
     assert text != "Error executing tool leaderboard"
+
+
+async def test_a_failure_across_the_hour_gives_back_the_hour_it_was_charged_in(
+    server, book_app: App, course: Course, mode, monkeypatch, clock
+) -> None:
+    course = await book_app.courses.configure(course.slug, hourly_question_quota=1)
+    user = await book_app.accounts.resolve("local", LOCAL_SUBJECT, "Local user")
+    clock.now = clock.now.replace(minute=59, second=59)
+
+    async def slow_then_broken(*args, **kwargs):
+        clock.advance(seconds=2)  # the next hour begins while the question is worked on…
+        await book_app.quotas.take_question(course, user.id, "student")  # …and another one is charged
+        raise RuntimeError("the index fell over")
+
+    real_search = book_app.library.search
+    monkeypatch.setattr(book_app.library, "search", slow_then_broken)
+    async with Client(server, mode=mode) as client:
+        assert (await client.call_tool("ask_book", {"question": "What is the support polygon?"})).is_error
+        monkeypatch.setattr(book_app.library, "search", real_search)
+        again = await client.call_tool("ask_book", {"question": "What is a zero moment point?"})
+    # The new hour's one question is used; the failed one was given back to the hour it was taken in.
+    assert again.is_error and "try again in" in again.content[0].text
