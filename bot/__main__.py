@@ -22,6 +22,7 @@ from bot.client import StudyhallBot, command_payloads
 from core.app import App, open_app
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
+from core.redact import redact_text
 from core.settings import Settings
 
 log = logging.getLogger("studyhall.bot")
@@ -130,7 +131,7 @@ async def _warm(app: App) -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"studyhall-bot: error: {message}\n")
+    sys.stderr.write(f"studyhall-bot: error: {redact_text(message)}\n")
     return 1
 
 

@@ -14,6 +14,7 @@ from discord.utils import MISSING
 from bot import respond
 from bot.answer_render import answer_embeds, in_messages, progress
 from bot.context import app_of, who
+from core.answers.links import confine_links
 from core.models.conversations import Answer
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ async def ask_and_answer(
                 public=not private and interaction.guild_id is not None,
             ),
             pace_of(interaction),
+            found.course.book_url,
         )
     # Delivered after `working` ends, so its "still working" note can't land on top of the answer.
     posted = await deliver(
@@ -101,7 +103,7 @@ async def remember_posts(
         log.exception("could not record where a public answer was posted")
 
 
-async def _streamed(interaction: discord.Interaction, items, pace: Pace) -> Answer:
+async def _streamed(interaction: discord.Interaction, items, pace: Pace, book_url: str | None) -> Answer:
     written = ""
     last_edit: float | None = None
     answer: Answer | None = None
@@ -113,8 +115,10 @@ async def _streamed(interaction: discord.Interaction, items, pace: Pace) -> Answ
         now = pace.clock()
         if last_edit is None or now - last_edit >= pace.interval:
             last_edit = now
+            # The preview is public too: the core's link rule applies to it as to the answer.
+            preview = confine_links(written, book_url)
             await interaction.edit_original_response(
-                content=progress(written), allowed_mentions=respond.NO_MENTIONS
+                content=progress(preview), allowed_mentions=respond.NO_MENTIONS
             )
     if answer is None:
         raise RuntimeError("the answer stream ended without an answer")

@@ -20,6 +20,8 @@ def progress_embed(progress: CourseProgress, course_name: str) -> discord.Embed:
     for unit in progress.units:
         state = "✅" if unit.completed else "▫️"
         reached = "done" if unit.completed else f"{unit.completion_pct}%"
+        if unit.marked_only:  # the board's rule, said where the student sees their marks
+            reached += " (you marked it: it counts on the leaderboard once you read it or take its quiz)"
         best = f" · best quiz {unit.best_quiz_score:.0f}%" if unit.best_quiz_score is not None else ""
         lines.append(f"{state} {clip(unit.title, 120)} — {reached}{best}")
     if not progress.units:

@@ -17,6 +17,7 @@ from core.books.library import Library
 from core.clock import Clock, utcnow
 from core.conversations import Conversations
 from core.courses import Courses
+from core.errors import DatabaseUnreachable
 from core.maintenance import Maintenance
 from core.privacy import Privacy
 from core.progress.book_hook import ProgressFromBook
@@ -27,6 +28,7 @@ from core.progress.reports import Reports
 from core.progress.tracking import Tracking
 from core.public_posts import PublicPosts
 from core.quotas import Quotas
+from core.redact import redact_text, redact_url
 from core.settings import Settings
 from core.staff import Staff
 from core.store import Database, database_for
@@ -36,6 +38,7 @@ from core.tokens import Tokens
 from core.usage import Usage
 
 log = logging.getLogger(__name__)
+SELF_MARKED_MIGRATION = 11  # courses.self_marked_counts: the board's rule for marked units
 
 
 @dataclass
@@ -71,8 +74,13 @@ async def open_app(
     settings: Settings, *, clock: Clock = utcnow, run_migrations: bool = True
 ) -> AsyncIterator[App]:
     """Open the database (migrating it unless told not to) and wire the services."""
-    db = database_for(settings.resolved_database_url())
-    await db.open()
+    url = settings.resolved_database_url()
+    db = database_for(url)
+    try:
+        await db.open()
+    except (OSError, ConnectionError) as err:  # the URL is named without its password
+        raise DatabaseUnreachable(redact_url(url) or "", redact_text(str(err))) from err
+    applied = []
     try:
         if run_migrations:
             applied = await migrate(db, clock=clock)
@@ -103,6 +111,11 @@ async def open_app(
 
         courses.after_staff_only.append(staff_only_changed)
         bind_codes = BindCodes(store, courses, clock)
+        courses.after_configure.append(tracking.on_course_configured)
+        if any(m.version == SELF_MARKED_MIGRATION for m in applied):
+            # Standings stored before it counted every mark: count them again under each course's rule.
+            for course in await courses.list():
+                await tracking.recompute_standings(course)
         try:
             yield App(
                 settings=settings,

@@ -13,6 +13,7 @@ from core.app import open_app
 from core.commands import answers, books, courses, database, doctor, progress, tokens, users
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
+from core.redact import redact_text, redact_url
 from core.settings import Settings
 
 log = logging.getLogger("studyhall")
@@ -43,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StudyhallError as err:
         return _fail(str(err))
     except (OSError, ConnectionError) as err:
-        return _fail(f"cannot reach the database ({settings.resolved_database_url()}): {err}")
+        where = redact_url(settings.resolved_database_url())
+        return _fail(f"cannot reach the database ({where}): {err}")
     except ValueError as err:
         return _fail(str(err))
     except KeyboardInterrupt:
@@ -61,7 +63,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _fail(message: str) -> int:
-    print(f"studyhall: error: {message}", file=sys.stderr)
+    print(f"studyhall: error: {redact_text(message)}", file=sys.stderr)
     return 1
 
 

@@ -37,6 +37,7 @@ class Courses:
         # Called with the updated course when its staff-only patterns change (pages change audience).
         self.after_staff_only: list[Callable[[Course], Awaitable[None]]] = []
         self._books_root = books_root  # the operator's books root (created when first asked for)
+        self.after_configure: list[Callable[[Course, set[str]], Awaitable[None]]] = []
 
     async def create(self, slug: str, name: str) -> Course:
         slug = validation.slug(slug)
@@ -95,6 +96,8 @@ class Courses:
         if "staff_only" in checked and list(checked["staff_only"]) != list(course.staff_only):
             for hook in self.after_staff_only:
                 await hook(updated)
+        for hook in self.after_configure:  # e.g. standings follow a new leaderboard rule
+            await hook(updated, set(checked))
         return updated
 
     def books_root(self) -> Path:
@@ -242,6 +245,7 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
         "book_url": lambda v: None if v in (None, "") else validation.web_address("book URL", v),
         # book_path is checked by Courses._book_folder: it needs the books root and the other courses
         "staff_only": audience.check_patterns,
+        "self_marked_counts": lambda v: validation.yes_or_no("self-marked completion counts", v),
     }
     unknown = set(changes) - set(checks)
     if unknown:

@@ -7,6 +7,7 @@ import sys
 
 from pydantic import ValidationError
 
+from core.redact import RedactingFilter
 from core.settings import Settings
 
 
@@ -17,6 +18,9 @@ def configure_logging(verbose: bool) -> None:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:  # no URL password in any log line
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
 
 
 def load_settings() -> Settings:

@@ -94,3 +94,9 @@ class TokenNotForCourse(PermissionDenied):
             "with /token create in its Discord server."
         )
         self.bound_slug = bound_slug
+class DatabaseUnreachable(StoreError):
+    """The database did not answer; ``where`` is its URL with the password already hidden."""
+
+    def __init__(self, where: str, reason: str):
+        super().__init__(f"cannot reach the database ({where}): {reason}")
+        self.where = where

@@ -38,6 +38,16 @@ class Quotas:
             raise RateLimited(retry_after=start + WINDOW - now, what="questions this hour")
         return count
 
+    async def charge_question(self, course: Course, user_id: str, role: str | None) -> datetime | None:
+        """`take_question`, returning the hour it was counted in (None when nothing was counted)."""
+        hour = window_start(self._clock())
+        return None if await self.take_question(course, user_id, role) is None else hour
+
+    async def give_back(self, course: Course, user_id: str, hour: datetime) -> None:
+        """Undo one charge of that hour: the question it paid for was never answered."""
+        async with self._store.transaction() as s:
+            await s.quotas.give_back(user_id, course.id, QUESTIONS, hour)
+
     async def remaining(self, course: Course, user_id: str) -> int:
         start = window_start(self._clock())
         async with self._store.read() as s:

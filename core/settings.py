@@ -8,6 +8,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.answers.llm import DEFAULT_MODEL as DEFAULT_LLM_MODEL
+from core.private_files import private_dir
 
 
 class Settings(BaseSettings):
@@ -128,9 +129,8 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.ensure_home() / 'studyhall.db'}"
 
     def ensure_home(self) -> Path:
-        """Create the data directory on first use."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        return self.home
+        """Create the data directory on first use: 0700, whatever the umask (tightened if looser)."""
+        return private_dir(self.home)
 
     def books_folder(self) -> Path:
         """The books root, created (0700: books may hold answer keys) on first use; resolved."""

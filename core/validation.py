@@ -166,3 +166,32 @@ def whole_number(field: str, value: int, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(field, f"The {field} must be a whole number from {low} to {high}.")
     return value
+
+
+# Line breaks and tabs are kept in free text; every other control character (NUL, ESC, DEL, C1)
+# and lone surrogates are refused: PostgreSQL cannot store NUL, and none of them mean anything here.
+_KEPT_CONTROLS = frozenset("\n\t")
+
+
+def free_text(field: str, value: str | None, *, max_chars: int, what: str | None = None) -> str:
+    """Typed or pasted text (a question, a search, a quote): trimmed, Windows line ends made plain,
+    at most `max_chars`, and no control characters but line breaks and tabs. May be empty."""
+    cleaned = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    label = what or f"The {field}"
+    if len(cleaned) > max_chars:
+        raise InvalidInput(field, f"{label} is too long ({len(cleaned)} characters; at most {max_chars}).")
+    for ch in cleaned:
+        kind = unicodedata.category(ch)
+        if (kind == "Cc" and ch not in _KEPT_CONTROLS) or kind == "Cs":
+            raise InvalidInput(
+                field,
+                f"{label} contains a control character (such as NUL or an escape code) that cannot "
+                "be stored: remove it, or retype the text instead of pasting it.",
+            )
+    return cleaned
+
+
+def yes_or_no(field: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(field, f"The {field} setting is yes or no (true or false).")
+    return value

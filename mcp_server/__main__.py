@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from core.app import open_app
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
+from core.redact import redact_text
 from core.settings import Settings
 
 log = logging.getLogger("studyhall.mcp")
@@ -89,7 +90,7 @@ def _report_warm(task: asyncio.Task) -> None:
 
 def _fail(message: str) -> int:
     # stdout is the protocol: the one line for the person goes to stderr
-    sys.stderr.write(f"studyhall-mcp: error: {message}\n")
+    sys.stderr.write(f"studyhall-mcp: error: {redact_text(message)}\n")
     return 1
 
 

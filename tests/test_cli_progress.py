@@ -42,6 +42,8 @@ def test_progress_round_trip(run, tmp_path: Path) -> None:
     assert [u["id"] for u in units] == [f"week-{n}" for n in range(1, 7)]
     assert all(u["chapters"] and u["title"] for u in units)
 
+    counted = run("course", "set", "demo", "--self-marked-counts", "yes")  # the board counts marks here
+    assert counted.returncode == 0 and "self_marked_counts = True" in counted.stdout, counted.stderr
     for unit in ("week-1", "week-2"):
         done = run("progress", "complete", unit, "--discord-id", ADA, "--course", "demo")
         assert done.returncode == 0 and "completed" in done.stdout, done.stderr

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render_board, respond
-from bot.channel_option import ChannelOption
+from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.limits import EMBED_DESCRIPTION, clip, fit_embed
@@ -118,6 +118,7 @@ class ClassroomCog(FeatureCog, name="Classroom"):
         await app.staff.require(found.user, found.course)
         async with respond.working(interaction, ephemeral=True):
             if channel is not None:
+                await require_this_servers(interaction, channel.id)
                 target = str(channel.id)
             else:
                 binding = await app.courses.binding(str(interaction.guild_id))

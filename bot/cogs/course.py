@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.autocomplete import book_folders
-from bot.channel_option import ChannelOption
+from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
 from bot.limits import clip, fit_embed
@@ -44,6 +44,9 @@ def config_embed(
         "Book folder": f"`{folder}`" if folder else "not set",
         "Leaderboard channel": f"<#{channel}>" if channel else "none (no weekly post)",
         "Leaderboard day": DAYS[course.leaderboard_day],
+        "Self-marked units count": "yes"
+        if course.self_marked_counts
+        else "no (reading or a quiz must back them)",
         "Welcome text": course.welcome_text or "none",
         "Staff-only pages": clip(", ".join(f"`{p}`" for p in course.staff_only), 1000)
         or "only those the book marks",
@@ -105,6 +108,7 @@ class CourseCog(FeatureCog, name="Course"):
         leaderboard_channel="Where the weekly leaderboard is posted",
         leaderboard_day="The day a week's leaderboard is frozen and posted",
         staff_only="Pages only staff see, as patterns: educator-resources/**, *solutions* (- clears)",
+        self_marked_counts="Count units students only marked complete on the leaderboard (default: no)",
     )
     @app_commands.choices(
         answer_style=[app_commands.Choice(name=s, value=s) for s in ANSWER_STYLES],
@@ -125,11 +129,14 @@ class CourseCog(FeatureCog, name="Course"):
         leaderboard_channel: ChannelOption | None = None,
         leaderboard_day: int | None = None,
         staff_only: str | None = None,
+        self_marked_counts: bool | None = None,
     ) -> None:
         """Change the course's settings; with no options, show them."""
         found = await who(interaction)
         app = app_of(interaction)
         await app.staff.require(found.user, found.course)
+        if leaderboard_channel is not None:  # checked before anything is saved
+            await require_this_servers(interaction, leaderboard_channel.id)
         options: dict[str, Any] = {
             "hourly_question_quota": quota,
             "llm_model": model,
@@ -140,6 +147,7 @@ class CourseCog(FeatureCog, name="Course"):
             "welcome_text": welcome,
             "leaderboard_day": leaderboard_day,
             "staff_only": None if staff_only is None else ("" if staff_only.strip() == "-" else staff_only),
+            "self_marked_counts": self_marked_counts,
         }
         changes = {key: value for key, value in options.items() if value is not None}
         guild_id = str(interaction.guild_id)

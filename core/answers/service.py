@@ -13,12 +13,15 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+from core import validation
 from core.accounts import Accounts
 from core.answers import extractive
 from core.answers.coverage import CoverageModel
+from core.answers.links import confine_links
 from core.answers.llm import GroundedLlm, LlmUnavailable, Passage, Turn
 from core.answers.logistics import WHAT, logistics_kind
 from core.books.library import Library
+from core.books.search import MAX_SELECTED_CHARS
 from core.conversations import Conversations
 from core.errors import InvalidInput
 from core.models.accounts import Course, User
@@ -34,6 +37,7 @@ PASSAGES = 6  # retrieved passages an answer may draw on
 HISTORY_MESSAGES = 10  # earlier messages carried into a follow-up
 CLOSEST = 3  # sections named when the book does not answer
 SURFACES = ("discord", "mcp", "cli")
+LLM_UNAVAILABLE = "The AI model is unavailable right now, so these are the book's own words."
 
 
 class Answers:
@@ -100,7 +104,7 @@ class Answers:
         draws on no staff-only page, whoever asks."""
         started = time.perf_counter()
         question = _clean_question(question)
-        selected = (selected_text or "").strip() or None
+        selected = validation.free_text("selected text", selected_text, max_chars=MAX_SELECTED_CHARS) or None
         if surface not in SURFACES:
             raise InvalidInput("surface", f"Unknown surface {surface!r}.")
         enrollment = await self._accounts.member(user.id, course)  # only members ask a course's book
@@ -114,8 +118,46 @@ class Answers:
         filters = None
         if module:
             filters = SearchFilters(module=await self._library.reader.resolve_module(course, module, staff))
-        await self._quotas.take_question(course, user.id, enrollment.role)
+        # Charged once everything the student typed is known to be good; given back unless the
+        # question is answered (and recorded), whatever goes wrong on the way.
+        charged = await self._quotas.charge_question(course, user.id, enrollment.role)
+        answered = False
+        try:
+            async for item in self._answer(
+                course,
+                user,
+                question,
+                module,
+                selected,
+                conversation_id,
+                surface,
+                channel_ref,
+                history,
+                filters,
+                started,
+                staff,
+            ):
+                answered = answered or isinstance(item, Answer)
+                yield item
+        finally:
+            if not answered and charged is not None:
+                await self._quotas.give_back(course, user.id, charged)
 
+    async def _answer(
+        self,
+        course: Course,
+        user: User,
+        question: str,
+        module: str | None,
+        selected: str | None,
+        conversation_id: str | None,
+        surface: str,
+        channel_ref: str | None,
+        history: list,
+        filters: SearchFilters | None,
+        started: float,
+        staff: bool,
+    ) -> AsyncIterator[str | Answer]:
         # A follow-up ("and what about its limits?") is searched with the question before it.
         earlier = next((m.content for m in reversed(history) if m.role == "user"), "")
         query = f"{earlier} {question}".strip() if earlier else question
@@ -152,12 +194,13 @@ class Answers:
                     if isinstance(item, str):
                         yield item
                     else:
-                        text, mode, model = item.text, "llm", item.model
+                        text, mode, model = confine_links(item.text, course.book_url), "llm", item.model
                         tokens_in, tokens_out = item.input_tokens, item.output_tokens
                         citations = _mapped(item.citations, hits)
             except LlmUnavailable as err:
+                # The reason (the gateway's own words) is for the operator's log, never the student.
                 log.warning("LLM unavailable, answering extractively: %s", err.reason)
-                notice = f"The AI model is unavailable ({err.reason}); these are the book's own words."
+                notice = LLM_UNAVAILABLE
                 usage.append(("llm_fallback", 1, None))
         if covered and mode == "extractive":
             text, citations = extractive.compose(question, hits)
@@ -212,13 +255,9 @@ class Answers:
 
 
 def _clean_question(question: str) -> str:
-    text = (question or "").strip()
+    text = validation.free_text("question", question, max_chars=MAX_QUESTION_CHARS)
     if not text:
         raise InvalidInput("question", "The question is empty: ask something about the book.")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InvalidInput(
-            "question", f"The question is too long ({len(text)} characters; at most {MAX_QUESTION_CHARS})."
-        )
     return text
 
 

@@ -262,6 +262,10 @@ class BookIndex:
         if await self._call(client.collection_exists(collection)):
             await self._call(client.delete_collection(collection))
 
+    async def ping(self) -> None:
+        """One cheap request, so `doctor` can tell whether the server answers at all."""
+        await self._call(self._require().get_collections())
+
     def _require(self) -> AsyncQdrantClient:
         if self._client is None:
             raise RuntimeError("BookIndex is not open: await index.open() first")

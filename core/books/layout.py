@@ -99,6 +99,9 @@ def load_document(
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise BookParseError(relative, "not UTF-8 text", line) from err
+    if "\x00" in text:  # PostgreSQL cannot store it, and no Markdown means it: binary data
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise BookParseError(relative, "holds a NUL character (binary data, not Markdown text)", line)
 
     front = split_front_matter(text, relative)
     named = _text(front.data.get("title"))

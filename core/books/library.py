@@ -21,6 +21,7 @@ from core.clock import Clock, utcnow
 from core.errors import InvalidInput, StudyhallError
 from core.models.accounts import Course
 from core.models.books import SearchFilters
+from core.redact import redact_text
 from core.settings import Settings
 from core.store.session import Store
 
@@ -90,6 +91,23 @@ class Library:
                     sync,
                 )
             return self._ready
+
+    async def index_problem(self, within: float = 10.0) -> str | None:
+        """Why the configured Qdrant server cannot be used, or None (always None in-process)."""
+        if not self._settings.qdrant_url:
+            return None
+        from core.books.index import BookIndex
+
+        probe = BookIndex(url=self._settings.qdrant_url, api_key=self._settings.qdrant_api_key, timeout=5)
+        try:
+            await probe.open()
+            await asyncio.wait_for(probe.ping(), within)
+        except Exception as err:  # any failure means: search cannot use it
+            reason = redact_text(str(err)) or type(err).__name__
+            return f"{type(err).__name__}: {reason}" if reason != type(err).__name__ else reason
+        finally:
+            await probe.close()
+        return None
 
     async def _open_index(self) -> VectorIndex:
         s = self._settings

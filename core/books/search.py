@@ -82,19 +82,10 @@ class BookSearch:
         """`staff`: the viewer is staff of the course (core.staff.sees_staff_material), so staff-only
         pages may be found; for anyone else the index itself leaves them out."""
         started = time.perf_counter()
-        query = (query or "").strip()
-        selected = (selected_text or "").strip()
+        query = validation.free_text("query", query, max_chars=MAX_QUERY_CHARS, what="The search")
+        selected = validation.free_text("selected text", selected_text, max_chars=MAX_SELECTED_CHARS)
         if not query and not selected:
             raise InvalidInput("query", "The search is empty: type a few words to look for.")
-        if len(query) > MAX_QUERY_CHARS:
-            raise InvalidInput(
-                "query", f"The search is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})."
-            )
-        if len(selected) > MAX_SELECTED_CHARS:
-            raise InvalidInput(
-                "selected text",
-                f"The selected text is too long ({len(selected)} characters; at most {MAX_SELECTED_CHARS}).",
-            )
         validation.whole_number("limit", limit, 1, MAX_LIMIT)
         # The query's embedding and the index's freshness check overlap: both wait on threads.
         first = query or selected

@@ -83,6 +83,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="pages only staff see: comma-separated patterns, e.g. "
         "'educator-resources/**, *solutions*' ('' clears)",
     )
+    settings.add_argument(
+        "--self-marked-counts",
+        dest="self_marked_counts",
+        choices=("yes", "no"),
+        help="whether units students only mark complete count on the leaderboard (default: no)",
+    )
     settings.set_defaults(handler=set_course)
 
     listing = actions.add_parser("list", help="list courses")
@@ -144,7 +150,10 @@ async def set_course(app: App, args: argparse.Namespace) -> int:
         "book_url",
         "book_path",
         "staff_only",
+        "self_marked_counts",
     )
+    if getattr(args, "self_marked_counts", None) is not None:
+        args.self_marked_counts = args.self_marked_counts == "yes"
     changes = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
     if not changes:
         raise InvalidInput("setting", "Give at least one setting to change (see --help).")

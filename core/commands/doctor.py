@@ -6,6 +6,7 @@ import argparse
 
 from core.app import App
 from core.commands.common import print_json
+from core.redact import redact_url
 from core.store.migrations import applied_versions
 
 
@@ -31,6 +32,12 @@ async def diagnose(app: App) -> dict:
     problems: list[str] = []
     if not embedder.available:
         problems.append(f"LEXICAL-ONLY SEARCH: no embedding model. {embedder.reason}")
+    index_problem = await app.library.index_problem()
+    if index_problem:
+        problems.append(
+            f"QDRANT DOES NOT ANSWER at {redact_url(s.qdrant_url)} ({index_problem}): search and "
+            "ingest will fail until it does; check STUDYHALL_QDRANT_URL and the server"
+        )
     courses = []
     for course in await app.courses.list():
         documents = await app.library.reader.documents(course, staff=True)  # the operator sees all
@@ -74,7 +81,11 @@ async def diagnose(app: App) -> dict:
             "dim": embedder.dim,
             "reason": embedder.reason,
         },
-        "index": {"kind": "qdrant-server" if s.qdrant_url else "in-process", "url": s.qdrant_url},
+        "index": {
+            "kind": "qdrant-server" if s.qdrant_url else "in-process",
+            "url": redact_url(s.qdrant_url),
+            "answers": index_problem is None,
+        },
         "courses": courses,
         "problems": problems,
     }

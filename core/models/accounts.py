@@ -54,6 +54,7 @@ class Course(Record):
     book_path: str | None = None  # the book's source folder, re-ingested on an instructor's request
     staff_only: JsonList = []  # path patterns of the book only staff may see (core.books.audience)
     book_path_by_operator: bool = False  # set from the CLI: may lie outside the books root
+    self_marked_counts: bool = False  # a unit only marked complete counts on the leaderboard
 
 
 class User(Record):

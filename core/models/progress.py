@@ -31,6 +31,8 @@ class UnitProgress(BaseModel):
     time_spent_s: int
     best_quiz_score: float | None
     last_quiz_score: float | None
+    # Marked complete by the student, but not counted on the leaderboard until reading or a quiz backs it.
+    marked_only: bool = False
 
 
 class ChapterProgress(BaseModel):

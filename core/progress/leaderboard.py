@@ -18,6 +18,7 @@ SNAPSHOT_ROWS = 1000  # frozen boards keep this many visible students
 MAX_LIMIT = 100
 UNNAMED = "Unnamed student"
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # the weeks a board can have been frozen in
 
 
 def week_start(moment: datetime, day: int) -> date:
@@ -157,9 +158,13 @@ def _week_key(week: str, day: int) -> str:
     iso = _WEEK.match(text)
     try:
         moment = date.fromisocalendar(int(iso[1]), int(iso[2]), 1) if iso else date.fromisoformat(text)
-    except ValueError as err:
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # no board so far off; 0001-01-01 overflowed
+            raise ValueError(moment.year)
+        start = datetime(moment.year, moment.month, moment.day)
+        return week_start(start, day).isoformat()
+    except (ValueError, OverflowError) as err:
         raise InvalidInput(
-            "week", f"{week!r} is not a week: give a date (2026-11-16) or an ISO week (2026-W47)."
+            "week",
+            f"{week!r} is not a week: give a date (2026-11-16) or an ISO week (2026-W47), "
+            f"from {FIRST_YEAR} to {LAST_YEAR}.",
         ) from err
-    start = datetime(moment.year, moment.month, moment.day)
-    return week_start(start, day).isoformat()

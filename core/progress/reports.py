@@ -105,10 +105,31 @@ class Reports:
         return out.text()
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…) leaks data).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: object) -> object:
+    """The cell as text a spreadsheet shows, never runs: a leading ' before a formula start."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+class _SafeWriter:
+    """csv.writer whose every cell is neutralised: students' words reach instructors' spreadsheets."""
+
+    def __init__(self, buffer: io.StringIO):
+        self._writer = csv.writer(buffer)
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([neutralised(cell) for cell in row])
+
+
 class _Csv:
     def __init__(self, header: list[str]):
         self._buffer = io.StringIO()
-        self.writer = csv.writer(self._buffer)
+        self.writer = _SafeWriter(self._buffer)
         self.writer.writerow(header)
 
     def text(self) -> str:

@@ -102,6 +102,8 @@ class Tracking:
                 hidden = {d.path for d in await s.books.documents(course.id) if d.staff_only}
                 reading = [r for r in reading if r["chapter"] not in hidden]
         progress = [_unit_progress(u, rows.get(u.id)) for u in units]
+        for unit in progress:
+            unit.marked_only = unit.completed and not _done(unit, course.self_marked_counts)
         completion, quiz_average = _standing(progress)
         return CourseProgress(
             course=course.slug,
@@ -137,12 +139,18 @@ class Tracking:
             by_user.setdefault(row["user_id"], {})[row["unit_key"]] = row
         standings = []
         for user_id, mine in by_user.items():
-            completion, quiz = _standing([_unit_progress(u, mine.get(u.id)) for u in units])
+            progress = [_unit_progress(u, mine.get(u.id)) for u in units]
+            completion, quiz = _standing(progress, course.self_marked_counts)
             reached = max((r["updated_at"] for r in mine.values()), default=None)
             standings.append((user_id, completion, quiz, reached))
         async with self._store.transaction() as s:
             await s.progress.set_standings(course.id, standings)
         return len(standings)
+
+    async def on_course_configured(self, course: Course, changed: set[str]) -> None:
+        """A new rule for the board: every standing is counted again under it."""
+        if "self_marked_counts" in changed:
+            await self.recompute_standings(course)
 
     async def restand(self, s: StoreSession, user_id: str, course: Course) -> None:
         await self._restand(s, user_id, course)
@@ -150,7 +158,8 @@ class Tracking:
     async def _restand(self, s: StoreSession, user_id: str, course: Course) -> None:
         units = await s.progress.units(course.id)
         rows = {r["unit_key"]: r for r in await s.progress.unit_rows(user_id, course.id)}
-        completion, quiz_average = _standing([_unit_progress(u, rows.get(u.id)) for u in units])
+        progress = [_unit_progress(u, rows.get(u.id)) for u in units]
+        completion, quiz_average = _standing(progress, course.self_marked_counts)
         await s.progress.set_standing(user_id, course.id, completion, quiz_average, self._clock())
 
     async def _is_chapter(self, course: Course, chapter: str, user: User) -> bool:
@@ -161,6 +170,11 @@ class Tracking:
         if document is None:
             return False
         return not document.staff_only or sees_staff_material(enrollment)
+
+
+def _done(unit: UnitProgress, self_marked_counts: bool) -> bool:
+    backed = unit.completion_pct >= READ_AT or unit.best_quiz_score is not None
+    return unit.completed and (self_marked_counts or backed)
 
 
 def _unit_progress(unit: Unit, row: dict | None) -> UnitProgress:
@@ -177,10 +191,13 @@ def _unit_progress(unit: Unit, row: dict | None) -> UnitProgress:
     )
 
 
-def _standing(units: list[UnitProgress]) -> tuple[float, float]:
-    """Course completion (a completed unit counts fully) and the mean best quiz score."""
+def _standing(units: list[UnitProgress], self_marked_counts: bool = True) -> tuple[float, float]:
+    """Course completion (a completed unit counts fully) and the mean best quiz score.
+
+    The student's own view counts every unit they marked; the leaderboard's standing, unless the
+    course says self-marked completion counts, only those that reading or a quiz attempt backs."""
     if not units:
         return 0.0, 0.0
-    completion = sum(100 if u.completed else u.completion_pct for u in units) / len(units)
+    completion = sum(100 if _done(u, self_marked_counts) else u.completion_pct for u in units) / len(units)
     scores = [u.best_quiz_score for u in units if u.best_quiz_score is not None]
     return round(completion, 2), round(sum(scores) / len(scores), 2) if scores else 0.0

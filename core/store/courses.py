@@ -24,6 +24,7 @@ COURSE_SETTINGS = (
     "book_path",
     "staff_only",
     "book_path_by_operator",
+    "self_marked_counts",
 )
 # Settings stored as JSON.
 _JSON_SETTINGS = frozenset({"staff_only"})

@@ -20,6 +20,7 @@ from typing import Any
 
 import aiosqlite
 
+from core.private_files import private_dir, private_file
 from core.store.database import Connection, Database, Row, to_qmark
 
 BUSY_TIMEOUT_MS = 30_000
@@ -108,7 +109,13 @@ class SQLiteDatabase(Database):
         if self._writer is not None:
             return
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            database = Path(self.path)
+            if not database.parent.exists():
+                private_dir(database.parent)
+            # 0600 before SQLite opens it: its -wal and -shm files copy the database's mode.
+            for path in (database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))):
+                if path == database or path.exists():
+                    private_file(path)
         self._writer = await self._connect()
         await _pragma(self._writer, "journal_mode=WAL")
         for _ in range(self._readers_wanted):

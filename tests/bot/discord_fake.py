@@ -142,6 +142,9 @@ class FakeDiscord:
         self.deleted: list[str] = []  # ids of messages deleted through the channel API
         self.cdn: dict[str, bytes] = {}  # attachment URL → the bytes Discord's CDN serves
         self.cdn_served = [0]  # bytes of attachments actually handed to the bot
+        # channel id → its server, for GET /channels/{id}; unlisted channels are the test server's
+        self.channel_guilds: dict[str, str] = {}
+        self.home_guild: str | None = None
         self._ids = itertools.count(1_300_000_000_000_000_000)
 
     def snowflake(self) -> str:
@@ -196,6 +199,11 @@ class FakeDiscord:
             return 200, self._message(parts[1], call)
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
             return self._channel_message(parts[1], parts[3], call)
+        if parts[0] == "channels" and len(parts) == 2 and method == "GET":
+            guild = self.channel_guilds.get(parts[1], self.home_guild)
+            if guild is None:
+                return 404, {"message": "Unknown Channel", "code": 10003}
+            return 200, {"id": parts[1], "type": 0, "guild_id": guild, "name": "a-channel", "position": 0}
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             where = parts[3] if len(parts) > 4 else "global"
             # Discord gives context-menu commands (which send no description) an empty one.

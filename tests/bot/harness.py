@@ -316,6 +316,7 @@ async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHar
     """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
     bot = StudyhallBot(app)
     fake = discord_http or FakeDiscord()
+    fake.home_guild = fake.home_guild or GUILD_ID  # channels the tests name are the test server's
     bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake
     await bot._async_setup_hook()
     bot.http._global_over = asyncio.Event()

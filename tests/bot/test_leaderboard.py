@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.client import StudyhallBot
 from bot.weekly_board import post_due_boards
 from tests.bot.harness import GUILD_ID, OTHER_STUDENT, STUDENT, BotHarness, start_bot
 
 BOARD_CHANNEL = "760000000000000001"
+
+
+@pytest.fixture
+async def course(book_app):
+    """These tests rank students who mark units complete: the course lets self-marked units count."""
+    return await book_app.courses.configure("sample", self_marked_counts=True)
 
 
 async def _progress(book_app, course, person, units: int):

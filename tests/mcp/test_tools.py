@@ -202,7 +202,8 @@ async def test_mark_complete_is_idempotent_and_shows_in_progress(server, mode):
         assert not undone["unit"]["completed"]
 
 
-async def test_leaderboard_and_recommendations(server, mode):
+async def test_leaderboard_and_recommendations(server, book_app, mode):
+    await book_app.courses.configure("sample", self_marked_counts=True)  # marking alone counts here
     async with Client(server, mode=mode) as client:
         await client.call_tool("mark_complete", {"unit": "week-1"})
         board = (await client.call_tool("leaderboard", {})).structured_content
