@@ -171,6 +171,7 @@ async def test_self_marked_units_do_not_count_on_the_board_by_default(
     for unit in units:  # Ada marks everything, reads nothing
         await discord_bot.send(discord_bot.slash("complete", unit=unit.id))
     grace = await book_app.accounts.resolve("discord", OTHER_STUDENT.id, OTHER_STUDENT.name)
+    await book_app.accounts.enroll(grace.id, course.id)
     await book_app.tracking.record_reading(grace, course, units[0].chapters[0], 100)
     text = await _board_text(discord_bot)
     assert text.index("**#1** Grace") < text.index("**#2** Ada"), text

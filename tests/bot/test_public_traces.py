@@ -139,6 +139,7 @@ async def test_a_forget_from_the_cli_is_cleaned_up_by_the_bot(discord_bot: BotHa
 async def test_a_frozen_week_shown_on_discord_leaves_out_the_hidden_and_the_forgotten(
     discord_bot: BotHarness, book_app, course, clock
 ) -> None:
+    course = await book_app.courses.configure(course.slug, self_marked_counts=True)  # marks alone rank
     for person, units in ((STUDENT, ("week-1", "week-2")), (OTHER_STUDENT, ("week-1",))):
         user = await book_app.accounts.resolve("discord", person.id, person.name)
         await book_app.accounts.enroll(user.id, course.id)

@@ -32,6 +32,7 @@ async def test_upgrading_recounts_marks_that_reading_does_not_back(
     ):
         course = await wired.courses.get("sample")
         student = await wired.accounts.resolve("discord", "500000000000000001", "Marker")
+        await wired.accounts.enroll(student.id, course.id)
         await wired.tracking.mark(student, course, "week-1")
         async with wired.store.transaction() as s:  # as the old code stored it: the mark counted
             await s.progress.set_standing(student.id, course.id, 16.67, 0.0, clock())
