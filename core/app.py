@@ -11,6 +11,7 @@ from core.accounts import Accounts
 from core.answers.explain import Explainer
 from core.answers.llm import GroundedLlm
 from core.answers.service import Answers
+from core.auth_failures import AuthFailures
 from core.books.library import Library
 from core.clock import Clock, utcnow
 from core.conversations import Conversations
@@ -97,7 +98,7 @@ async def open_app(
                 courses=courses,
                 staff=Staff(courses, accounts),
                 accounts=accounts,
-                tokens=Tokens(store, clock),
+                tokens=Tokens(store, clock, AuthFailures(store, clock, limit=settings.auth_failure_limit)),
                 privacy=Privacy(store, clock),
                 library=library,
                 conversations=conversations,

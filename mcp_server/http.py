@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from core.app import App
 from mcp_server.identity import READ, BearerIdentity, CoreTokenVerifier
+from mcp_server.limits import RequestLimits
 from mcp_server.server import Runtime, build_server
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,12 @@ def http_server(app: App, course_slug: str, host: str, port: int) -> MCPServer:
 
 def http_app(app: App, course_slug: str, host: str, port: int) -> Starlette:
     server = http_server(app, course_slug, host, port)
-    return server.streamable_http_app(
+    starlette = server.streamable_http_app(
         streamable_http_path=PATH, stateless_http=True, json_response=True, host=host
     )
+    # Outermost of the app's middleware: it runs before the SDK's bearer-token check.
+    starlette.add_middleware(RequestLimits, core=app, in_flight=app.settings.mcp_in_flight)
+    return starlette
 
 
 def uvicorn_server(app: App, course_slug: str, host: str, port: int) -> uvicorn.Server:
