@@ -78,7 +78,12 @@ async def open_app(
         accounts = Accounts(store, clock)
         courses = Courses(store, clock)
         conversations = Conversations(store, clock)
-        quotas = Quotas(store, clock)
+        quotas = Quotas(
+            store,
+            clock,
+            searches_per_minute=settings.searches_per_minute,
+            reads_per_minute=settings.reads_per_minute,
+        )
         llm = GroundedLlm(
             api_key=settings.anthropic_api_key,
             model=settings.llm_model,

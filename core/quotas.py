@@ -1,4 +1,6 @@
-"""Question quotas: per user, per course, per hour, shared by every process."""
+"""Quotas: questions per user, course and hour (set by the course's staff), and searches and pages
+read per user, course and minute (set by the operator); counted in the database, so every process
+shares them."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from core.models.accounts import Course
 from core.store.session import Store
 
 WINDOW = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 QUESTIONS = "questions"
+SEARCHES = "searches"
+READS = "reads"
 EXEMPT_ROLES = frozenset({"instructor", "ta"})
 
 
@@ -19,9 +24,34 @@ def window_start(moment: datetime) -> datetime:
 
 
 class Quotas:
-    def __init__(self, store: Store, clock: Clock = utcnow):
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock = utcnow,
+        *,
+        searches_per_minute: int = 120,
+        reads_per_minute: int = 300,
+    ):
         self._store = store
         self._clock = clock
+        self.searches_per_minute = searches_per_minute
+        self.reads_per_minute = reads_per_minute
+
+    async def take_search(self, course: Course, user_id: str) -> None:
+        """Count one search; RateLimited when this minute's are used (staff too: it is about load)."""
+        await self._per_minute(course, user_id, SEARCHES, self.searches_per_minute, "searches this minute")
+
+    async def take_read(self, course: Course, user_id: str) -> None:
+        """Count one page or section read; RateLimited when this minute's are used."""
+        await self._per_minute(course, user_id, READS, self.reads_per_minute, "pages this minute")
+
+    async def _per_minute(self, course: Course, user_id: str, bucket: str, limit: int, what: str) -> None:
+        now = self._clock()
+        start = now.replace(second=0, microsecond=0)
+        async with self._store.transaction() as s:
+            count = await s.quotas.take(user_id, course.id, bucket, start, limit)
+        if count is None:
+            raise RateLimited(retry_after=start + MINUTE - now, what=what)
 
     async def take_question(self, course: Course, user_id: str, role: str | None) -> int | None:
         """Count a question; RateLimited when the hour's quota is used. None for exempt staff."""

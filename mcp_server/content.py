@@ -103,10 +103,11 @@ def _register_resources(server: MCPServer, rt: Runtime) -> None:
 
 async def _section_markdown(rt: Runtime, course_slug: str, path: str, anchor: str) -> str:
     with resource_errors():
-        await rt.caller()
+        caller = await rt.caller()
         if course_slug != rt.course_slug:
             raise NotFound("course", course_slug, f"This server serves the course {rt.course_slug!r}.")
         course = await rt.course()
+        await rt.app.quotas.take_read(course, caller.user.id)
         view = await rt.app.library.reader.get_section(course, path, anchor)
     trail = " › ".join(str(h) for h in view.headings) or view.heading
     return f"<!-- {view.title} › {trail} -->\n\n{view.markdown}\n"

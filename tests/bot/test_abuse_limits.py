@@ -1,0 +1,42 @@
+"""Per-user limits through the real command tree: a /search or /read flood is refused with a wait,
+privately, while another student is served."""
+
+from __future__ import annotations
+
+from core.app import App
+from tests.bot.harness import OTHER_STUDENT, BotHarness
+
+BALANCE = "01-foundations/balance-and-zmp.md"
+
+
+async def test_a_search_flood_waits_and_another_student_is_served(
+    discord_bot: BotHarness, book_app: App
+) -> None:
+    book_app.quotas.searches_per_minute = 3
+    for _ in range(3):
+        calls = await discord_bot.send(discord_bot.slash("search", query="robot"))
+        assert calls[-1].embeds and calls[-1].embeds[0]["title"] == "Search: robot"
+    refused = await discord_bot.send(discord_bot.slash("search", query="robot"))
+    assert refused[-1].ephemeral
+    assert refused[-1].content.startswith("⏳") and "searches this minute" in refused[-1].content
+    assert "try again in" in refused[-1].content
+    theirs = await discord_bot.send(discord_bot.slash("search", query="robot", person=OTHER_STUDENT))
+    assert theirs[-1].embeds[0]["title"] == "Search: robot"
+
+
+async def test_a_reading_flood_waits_on_read_and_on_the_reader_buttons(
+    discord_bot: BotHarness, book_app: App
+) -> None:
+    book_app.quotas.reads_per_minute = 2
+    shown = (await discord_bot.send(discord_bot.slash("read", chapter=BALANCE)))[-1]
+    nxt = next(i for i in shown.custom_ids() if i.startswith("sh:read:n:"))
+    turned = await discord_bot.send(discord_bot.click(discord_bot.message(shown), nxt))
+    assert turned[0].embeds[0]["footer"]["text"].startswith("page 2/2")
+    back = next(i for i in turned[0].custom_ids() if i.startswith("sh:read:p:"))
+    pressed = await discord_bot.send(discord_bot.click(discord_bot.message(turned[0]), back))
+    assert pressed[-1].ephemeral and pressed[-1].content.startswith("⏳")
+    assert "pages this minute" in pressed[-1].content and "try again in" in pressed[-1].content
+    again = await discord_bot.send(discord_bot.slash("read", chapter=BALANCE))
+    assert again[-1].ephemeral and again[-1].content.startswith("⏳")
+    theirs = await discord_bot.send(discord_bot.slash("read", chapter=BALANCE, person=OTHER_STUDENT))
+    assert theirs[-1].embeds[0]["title"] == "Bipedal Balance"
