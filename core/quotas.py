@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.clock import Clock, utcnow
-from core.errors import RateLimited
+from core.errors import PermissionDenied, RateLimited
 from core.models.accounts import Course
 from core.store.session import Store
 
@@ -17,6 +17,10 @@ QUESTIONS = "questions"
 SEARCHES = "searches"
 READS = "reads"
 EXEMPT_ROLES = frozenset({"instructor", "ta"})
+QUESTIONS_OFF = (
+    "Questions are turned off in this course (its hourly question quota is 0). "
+    "Ask your instructor if you think they should be on."
+)
 
 
 def window_start(moment: datetime) -> datetime:
@@ -57,13 +61,13 @@ class Quotas:
         """Count a question; RateLimited when the hour's quota is used. None for exempt staff."""
         if role in EXEMPT_ROLES:
             return None
+        limit = course.hourly_question_quota
+        if limit == 0:  # one meaning on every surface: students may not ask; staff still can
+            raise PermissionDenied(QUESTIONS_OFF)
         now = self._clock()
         start = window_start(now)
-        limit = course.hourly_question_quota
-        count = None
-        if limit > 0:
-            async with self._store.transaction() as s:
-                count = await s.quotas.take(user_id, course.id, QUESTIONS, start, limit)
+        async with self._store.transaction() as s:
+            count = await s.quotas.take(user_id, course.id, QUESTIONS, start, limit)
         if count is None:
             raise RateLimited(retry_after=start + WINDOW - now, what="questions this hour")
         return count

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.shared import MODEL_DIR
 
+CHECKOUT = Path(__file__).resolve().parent.parent
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 # Settings a developer's shell may hold that would change what a test sees.
 _UNSET = (
@@ -25,6 +26,8 @@ def runner(home: Path, database_url: str, *, model: bool = False) -> Runner:
     """`run(*args, stdin=None, **env)`: `studyhall ARGS…` on the given data; the finished process."""
     base = {k: v for k, v in os.environ.items() if k not in _UNSET}
     base |= {"STUDYHALL_HOME": str(home / "home"), "STUDYHALL_DATABASE_URL": database_url}
+    # This checkout's code, not whatever copy the environment has installed (e.g. another worktree).
+    base["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), base.get("PYTHONPATH")]))
     if model:
         base["STUDYHALL_EMBEDDING_MODEL_PATH"] = str(MODEL_DIR)
 

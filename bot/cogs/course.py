@@ -79,7 +79,7 @@ class CourseCog(FeatureCog, name="Course"):
 
     @course.command(name="config")
     @app_commands.describe(
-        quota="Questions each student may ask per hour (0 = no limit)",
+        quota="Questions each student may ask per hour (0 = no questions; staff are exempt)",
         model="The LLM model for answers (empty: the server's default)",
         answer_style="How long answers should be",
         answer_mode="auto: LLM when available; llm: always; extractive: quotes from the book only",

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--quota",
         type=int,
         dest="hourly_question_quota",
-        help="questions per student per hour (0 stops questions; staff are exempt)",
+        help="questions per student per hour (0 = no questions; staff are exempt)",
     )
     settings.add_argument(
         "--answer-mode",

@@ -4,7 +4,7 @@ privately, while another student is served."""
 from __future__ import annotations
 
 from core.app import App
-from tests.bot.harness import OTHER_STUDENT, BotHarness
+from tests.bot.harness import INSTRUCTOR, OTHER_STUDENT, BotHarness
 
 BALANCE = "01-foundations/balance-and-zmp.md"
 
@@ -40,3 +40,26 @@ async def test_a_reading_flood_waits_on_read_and_on_the_reader_buttons(
     assert again[-1].ephemeral and again[-1].content.startswith("⏳")
     theirs = await discord_bot.send(discord_bot.slash("read", chapter=BALANCE, person=OTHER_STUDENT))
     assert theirs[-1].embeds[0]["title"] == "Bipedal Balance"
+
+
+async def test_quota_zero_means_no_questions_for_students_and_staff_still_ask(
+    discord_bot: BotHarness, book_app: App
+) -> None:
+    await book_app.courses.configure("sample", hourly_question_quota=0)
+    refused = await discord_bot.send(discord_bot.slash("ask", question="What is the zero moment point?"))
+    assert refused[-1].ephemeral and refused[-1].content.startswith("🔒")
+    assert "Questions are turned off in this course" in refused[-1].content
+    assert "try again" not in refused[-1].content
+    staff = await discord_bot.send(
+        discord_bot.slash("ask", question="What is the zero moment point?", person=INSTRUCTOR)
+    )
+    assert any(c.embeds for c in staff if c.path.startswith("/webhooks"))
+
+
+async def test_course_config_says_what_quota_zero_means(discord_bot: BotHarness) -> None:
+    from bot.client import command_payloads
+
+    course = next(c for c in command_payloads(discord_bot.bot.tree) if c["name"] == "course")
+    config = next(o for o in course["options"] if o["name"] == "config")
+    quota = next(o for o in config["options"] if o["name"] == "quota")
+    assert "0 = no questions" in quota["description"] and "no limit" not in quota["description"]

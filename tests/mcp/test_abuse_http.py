@@ -151,3 +151,12 @@ async def test_one_token_cannot_hold_many_requests_in_flight(book_app, people): 
     assert busy.status_code == 429 and busy.headers["retry-after"] == "1"
     assert "in flight" in busy.json()["error_description"]
     assert [a.status_code for a in answers] == [200, 200, 200]
+
+
+async def test_quota_zero_means_no_questions_over_mcp(book_app, people):  # noqa: F811
+    ada, _ = people
+    await book_app.courses.configure("sample", hourly_question_quota=0)
+    async with serving(book_app) as base, mcp_client(base, await token_for(book_app, ada)) as client:
+        refused = await client.call_tool("ask_book", {"question": "What is the zero moment point?"})
+    assert refused.is_error
+    assert "Questions are turned off in this course" in refused.content[0].text
