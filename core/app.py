@@ -92,7 +92,7 @@ async def open_app(
         )
         tracking = Tracking(store, accounts, clock)
         leaderboards = Leaderboards(store, clock)
-        quizzes = Quizzes(store, tracking, library.reader, llm, clock)
+        quizzes = Quizzes(store, tracking, library.reader, llm, clock, quotas=quotas)
         library.after_ingest.append(ProgressFromBook(store, quizzes, tracking))
         try:
             yield App(
@@ -111,7 +111,7 @@ async def open_app(
                 answers=Answers(
                     library=library, accounts=accounts, conversations=conversations, quotas=quotas, llm=llm
                 ),
-                explainer=Explainer(store, library.reader, accounts, llm, clock),
+                explainer=Explainer(store, library.reader, accounts, llm, clock, quotas=quotas),
                 usage=Usage(store, clock),
                 maintenance=Maintenance(store, conversations, leaderboards, clock),
                 tracking=tracking,

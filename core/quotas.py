@@ -72,6 +72,24 @@ class Quotas:
             raise RateLimited(retry_after=start + WINDOW - now, what="questions this hour")
         return count
 
+    async def take_generation(self, course: Course, user_id: str) -> datetime | None:
+        """An explanation, translation or quiz the LLM writes for a user counts as one question of the
+        hourly quota (cached ones cost nothing: the caller only asks on a miss). The window charged,
+        for give_back; None when the user's role is exempt."""
+        async with self._store.read() as s:
+            enrollment = await s.enrollments.get(user_id, course.id)
+        role = enrollment.role if enrollment else None
+        if await self.take_question(course, user_id, role) is None:
+            return None
+        return window_start(self._clock())
+
+    async def give_back(self, course: Course, user_id: str, charged: datetime | None) -> None:
+        """Return a question charged by take_generation when the LLM failed to write anything."""
+        if charged is None:
+            return
+        async with self._store.transaction() as s:
+            await s.quotas.give_back(user_id, course.id, QUESTIONS, charged)
+
     async def remaining(self, course: Course, user_id: str) -> int:
         start = window_start(self._clock())
         async with self._store.read() as s:

@@ -48,7 +48,9 @@ class ExplainCog(FeatureCog, name="Explain"):
         path, anchor = split_section(section)
         async with respond.working(interaction, ephemeral=True):
             found = await who(interaction)
-            result = await app_of(interaction).explainer.translate(found.course, path, anchor, language)
+            result = await app_of(interaction).explainer.translate(
+                found.course, path, anchor, language, user=found.user
+            )
             code = language.strip().lower()
             head = f"**{_where(result.path, result.anchor)}** in {languages.name_of(code)}:"
             await respond.reply(interaction, f"{head}\n\n{result.text}", ephemeral=True)

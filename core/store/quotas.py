@@ -34,6 +34,17 @@ class QuotasRepository:
         )
         return None if row is None else int(row["count"])
 
+    async def give_back(self, user_id: str, course_id: str, bucket: str, window_start: datetime) -> None:
+        """Undo one use in the window (the work it paid for failed)."""
+        await self._conn.execute(
+            "UPDATE rate_limit_windows SET count = count - 1 WHERE user_id = $1 AND course_id = $2"
+            " AND bucket = $3 AND window_start = $4 AND count > 0",
+            user_id,
+            course_id,
+            bucket,
+            window_start,
+        )
+
     async def used(self, user_id: str, course_id: str, bucket: str, window_start: datetime) -> int:
         value = await self._conn.fetchval(
             "SELECT count FROM rate_limit_windows WHERE user_id = $1 AND course_id = $2"
