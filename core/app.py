@@ -76,7 +76,7 @@ async def open_app(
         store = Store(db)
         library = Library(settings, store, clock)
         accounts = Accounts(store, clock)
-        courses = Courses(store, clock)
+        courses = Courses(store, clock, operator=settings)
         conversations = Conversations(store, clock)
         quotas = Quotas(
             store,
@@ -89,6 +89,7 @@ async def open_app(
             model=settings.llm_model,
             base_url=settings.anthropic_base_url,
             timeout=settings.llm_timeout,
+            allowed_models=settings.allowed_models(),
         )
         tracking = Tracking(store, accounts, clock)
         leaderboards = Leaderboards(store, clock)

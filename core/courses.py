@@ -6,8 +6,9 @@ from typing import Any
 
 from core import validation
 from core.clock import Clock, utcnow
-from core.errors import AlreadyExists, NotFound
+from core.errors import AlreadyExists, InvalidInput, NotFound
 from core.models.accounts import Course, GuildBinding
+from core.settings import Settings
 from core.store.session import Store
 
 ANSWER_STYLES = ("concise", "balanced", "detailed")
@@ -15,9 +16,14 @@ ANSWER_MODES = ("auto", "llm", "extractive")
 
 
 class Courses:
-    def __init__(self, store: Store, clock: Clock = utcnow):
+    def __init__(self, store: Store, clock: Clock = utcnow, *, operator: Settings | None = None):
         self._store = store
         self._clock = clock
+        self._operator = operator  # its model allow-list and quota cap bound every course's settings
+
+    def allowed_models(self) -> tuple[str, ...]:
+        """The models a course may use: the operator's STUDYHALL_LLM_MODELS (else its default model)."""
+        return self._operator.allowed_models() if self._operator else ()
 
     async def create(self, slug: str, name: str) -> Course:
         slug = validation.slug(slug)
@@ -58,12 +64,30 @@ class Courses:
 
     async def configure(self, slug: str, **changes: Any) -> Course:
         checked = _check_settings(changes)
+        self._within_operator_limits(checked)
         course = await self.get(slug)
         async with self._store.transaction() as s:
             updated = await s.courses.update(course.id, checked, self._clock())
         if updated is None:
             raise NotFound("course", slug)
         return updated
+
+    def _within_operator_limits(self, checked: dict[str, Any]) -> None:
+        """Course staff spend the operator's API key: only its models, and at most its quota."""
+        if self._operator is None:
+            return
+        model = checked.get("llm_model")
+        allowed = self._operator.allowed_models()
+        if model and model not in allowed:
+            raise InvalidInput(
+                "model", f"{model!r} is not a model this Studyhall offers; choose one of: {', '.join(allowed)}."
+            )
+        quota = checked.get("hourly_question_quota")
+        cap = self._operator.max_hourly_quota
+        if quota is not None and quota > cap:
+            raise InvalidInput(
+                "hourly quota", f"The hourly quota can be at most {cap} on this Studyhall (the operator's cap)."
+            )
 
     async def bind_guild(self, slug: str, guild_id: str) -> Course:
         course = await self.get(slug)

@@ -13,7 +13,7 @@ from bot import respond
 from bot.channel_option import ChannelOption
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
-from bot.limits import clip, fit_embed
+from bot.limits import MAX_CHOICES, clip, fit_embed
 from core.courses import ANSWER_MODES, ANSWER_STYLES
 from core.models.accounts import Course, GuildBinding
 
@@ -80,7 +80,7 @@ class CourseCog(FeatureCog, name="Course"):
     @course.command(name="config")
     @app_commands.describe(
         quota="Questions each student may ask per hour (0 = no questions; staff are exempt)",
-        model="The LLM model for answers (empty: the server's default)",
+        model="The LLM model for answers, from the operator's list (empty: the default)",
         answer_style="How long answers should be",
         answer_mode="auto: LLM when available; llm: always; extractive: quotes from the book only",
         book_url="Where the book is published (https://…): citations link there",
@@ -134,6 +134,13 @@ class CourseCog(FeatureCog, name="Course"):
             log.info("course %s configured: %s", course.slug, sorted(changes))
         note = f"✅ Saved {changed} setting(s)." if changed else "The course's settings:"
         await respond.reply(interaction, note, embed=config_embed(course, binding), ephemeral=True)
+
+    @config.autocomplete("model")
+    async def _models(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Only the operator's models (STUDYHALL_LLM_MODELS); anything else is refused when saved."""
+        typed = current.strip().lower()
+        offered = [m for m in app_of(interaction).courses.allowed_models() if typed in m.lower()]
+        return [app_commands.Choice(name=m, value=m) for m in offered[:MAX_CHOICES]]
 
 
 async def setup(bot: commands.Bot) -> None:

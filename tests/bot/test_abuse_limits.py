@@ -63,3 +63,40 @@ async def test_course_config_says_what_quota_zero_means(discord_bot: BotHarness)
     config = next(o for o in course["options"] if o["name"] == "config")
     quota = next(o for o in config["options"] if o["name"] == "quota")
     assert "0 = no questions" in quota["description"] and "no limit" not in quota["description"]
+
+
+async def test_staff_choose_a_model_only_from_the_operator_list(
+    discord_bot: BotHarness, book_app: App
+) -> None:
+    book_app.settings.llm_models = "claude-haiku-test, claude-sonnet-test"
+    offered = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, model="", focused="model")
+    )
+    assert [c["value"] for c in offered[0].json["data"]["choices"]] == [
+        "claude-haiku-test",
+        "claude-sonnet-test",
+    ]
+    refused = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, model="claude-opus-expensive")
+    )
+    assert refused[-1].ephemeral and refused[-1].content.startswith("⚠️")
+    assert "claude-haiku-test" in refused[-1].content
+    assert (await book_app.courses.get("sample")).llm_model is None
+    saved = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, model="claude-sonnet-test")
+    )
+    assert saved[-1].content.startswith("✅")
+    assert (await book_app.courses.get("sample")).llm_model == "claude-sonnet-test"
+
+
+async def test_staff_cannot_set_a_quota_above_the_operator_cap(
+    discord_bot: BotHarness, book_app: App
+) -> None:
+    refused = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, quota=100_000)
+    )
+    assert refused[-1].ephemeral and refused[-1].content.startswith("⚠️")
+    assert "at most 1000" in refused[-1].content
+    assert (await book_app.courses.get("sample")).hourly_question_quota != 100_000
+    saved = await discord_bot.send(discord_bot.slash("course", sub="config", person=INSTRUCTOR, quota=1000))
+    assert saved[-1].content.startswith("✅")
