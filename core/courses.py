@@ -79,15 +79,15 @@ class Courses:
         model = checked.get("llm_model")
         allowed = self._operator.allowed_models()
         if model and model not in allowed:
+            offered = ", ".join(allowed)
             raise InvalidInput(
-                "model", f"{model!r} is not a model this Studyhall offers; choose one of: {', '.join(allowed)}."
+                "model", f"{model!r} is not a model this Studyhall offers; choose one of: {offered}."
             )
         quota = checked.get("hourly_question_quota")
         cap = self._operator.max_hourly_quota
         if quota is not None and quota > cap:
-            raise InvalidInput(
-                "hourly quota", f"The hourly quota can be at most {cap} on this Studyhall (the operator's cap)."
-            )
+            words = f"The hourly quota can be at most {cap} on this Studyhall (the operator's cap)."
+            raise InvalidInput("hourly quota", words)
 
     async def bind_guild(self, slug: str, guild_id: str) -> Course:
         course = await self.get(slug)
