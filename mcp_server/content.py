@@ -122,8 +122,9 @@ def _register_prompts(server: MCPServer, rt: Runtime) -> None:
         questions: Annotated[str, Field(description="How many questions (1–10).")] = "5",
     ) -> list[UserMessage]:
         with prompt_errors():
-            await rt.caller()
+            caller = await rt.caller()
             course = await rt.course()
+            await rt.app.quotas.take_read(course, caller.user.id)
             view = await rt.app.library.reader.get_section(course, chapter, "")
         count = questions.strip() if questions.strip().isdigit() and 1 <= int(questions) <= 10 else "5"
         return [
@@ -176,6 +177,7 @@ def _register_prompts(server: MCPServer, rt: Runtime) -> None:
         with prompt_errors():
             caller = await rt.caller()
             course = await rt.course()
+            await rt.app.quotas.take_search(course, caller.user.id)
             profile = await rt.app.accounts.profile(caller.user.id)
             result = await rt.app.library.search(course, topic, limit=3)
         passages = "\n\n".join(

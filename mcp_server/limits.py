@@ -5,6 +5,7 @@ process agrees), and one token may have only a few requests in flight in this pr
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 from collections import Counter
 from contextvars import ContextVar
@@ -34,7 +35,7 @@ class RequestLimits:
         if key is None:
             await self._app(scope, receive, send)
             return
-        client = scope["client"][0] if scope.get("client") else None
+        client = client_key(scope["client"][0]) if scope.get("client") else None
         try:
             await self._core.tokens.failures.check(client)
         except RateLimited as err:
@@ -54,6 +55,17 @@ class RequestLimits:
             self._busy[key] -= 1
             if self._busy[key] <= 0:
                 del self._busy[key]
+
+
+def client_key(host: str) -> str:
+    """Who is counted: an IPv4 address, or an IPv6 /64 (one host usually holds a whole /64)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64]
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped or address)
 
 
 def _bearer_key(scope: Scope) -> str | None:
