@@ -29,7 +29,8 @@ def config_embed(course: Course, binding: GuildBinding | None) -> discord.Embed:
         title=f"⚙️ {clip(course.name, 200)} (`{course.slug}`)", colour=discord.Colour.blurple()
     )
     rows = {
-        "Hourly question quota": str(course.hourly_question_quota),
+        "Hourly question quota": str(course.hourly_question_quota)
+        + (" (students cannot ask)" if course.hourly_question_quota == 0 else ""),
         "Model": course.llm_model or "the server's default",
         "Answer style": course.answer_style,
         "Answer mode": course.answer_mode,

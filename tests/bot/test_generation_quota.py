@@ -72,3 +72,45 @@ async def test_quota_zero_turns_explanations_off_for_students(with_llm, book_app
     refused = await bot.send(bot.slash("explain", section=TOPICS))
     assert refused[-1].content.startswith("🔒") and "turned off" in refused[-1].content
     assert api.requests == []
+
+
+async def test_identical_requests_in_flight_share_one_llm_call(book_app, clock) -> None:
+    import asyncio
+
+    gate = asyncio.Event()
+    calls = []
+
+    async def api(request: httpx2.Request) -> httpx2.Response:
+        calls.append(request)
+        await gate.wait()
+        return raw_reply(200, b"".join(stream_events(["Hola."], [])), "text/event-stream")()
+
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(api))
+    llm = GroundedLlm(
+        api_key="test-key",
+        model="claude-test",
+        base_url="http://anthropic.test",
+        max_retries=0,
+        http_client=http,
+    )
+    explainer = Explainer(
+        book_app.store, book_app.library.reader, book_app.accounts, llm, clock, quotas=book_app.quotas
+    )
+    ada = await book_app.accounts.resolve("discord", "800000000000000001", "Ada")
+    grace = await book_app.accounts.resolve("discord", "800000000000000002", "Grace")
+    await book_app.courses.configure("sample", hourly_question_quota=5)
+    course = await book_app.courses.get("sample")
+    try:
+        first = asyncio.create_task(explainer.translate(course, BALANCE, "", "es", user=ada))
+        await asyncio.sleep(0.2)
+        second = asyncio.create_task(explainer.translate(course, BALANCE, "", "es", user=grace))
+        await asyncio.sleep(0.2)
+        gate.set()
+        results = await asyncio.gather(first, second)
+    finally:
+        await llm.close()
+        await http.aclose()
+    assert results[0].text == results[1].text and results[0].text.startswith("Hola.")
+    assert len(calls) == 1
+    assert await book_app.quotas.remaining(course, ada.id) == 4
+    assert await book_app.quotas.remaining(course, grace.id) == 5  # waited for Ada's: free
