@@ -45,6 +45,7 @@ async def open_page(interaction: discord.Interaction, place: Place, found: Who |
     """Render `place` for the person interacting and record how far into the chapter they are."""
     found = found or await who(interaction)
     app = app_of(interaction)
+    await app.quotas.take_read(found.course, found.user.id)
     reader = app.library.reader
     staff = found.sees_staff_material
     section = await reader.get_section(found.course, place.path, place.anchor, staff)

@@ -12,6 +12,7 @@ from core.accounts import Accounts
 from core.answers.explain import Explainer
 from core.answers.llm import GroundedLlm
 from core.answers.service import Answers
+from core.auth_failures import AuthFailures
 from core.bind_codes import BindCodes
 from core.books.library import Library
 from core.clock import Clock, utcnow
@@ -89,18 +90,24 @@ async def open_app(
         store = Store(db)
         library = Library(settings, store, clock)
         accounts = Accounts(store, clock)
-        courses = Courses(store, clock, books_root=settings.books_folder)
+        courses = Courses(store, clock, books_root=settings.books_folder, operator=settings)
         conversations = Conversations(store, clock)
-        quotas = Quotas(store, clock)
+        quotas = Quotas(
+            store,
+            clock,
+            searches_per_minute=settings.searches_per_minute,
+            reads_per_minute=settings.reads_per_minute,
+        )
         llm = GroundedLlm(
             api_key=settings.anthropic_api_key,
             model=settings.llm_model,
             base_url=settings.anthropic_base_url,
             timeout=settings.llm_timeout,
+            allowed_models=settings.allowed_models(),
         )
         tracking = Tracking(store, accounts, clock)
         leaderboards = Leaderboards(store, clock)
-        quizzes = Quizzes(store, tracking, library.reader, llm, clock)
+        quizzes = Quizzes(store, tracking, library.reader, llm, clock, quotas=quotas)
         from_book = ProgressFromBook(store, quizzes, tracking)
         library.after_ingest.append(from_book)
 
@@ -125,7 +132,7 @@ async def open_app(
                 courses=courses,
                 staff=Staff(courses, accounts, bind_codes),
                 accounts=accounts,
-                tokens=Tokens(store, clock),
+                tokens=Tokens(store, clock, AuthFailures(store, clock, limit=settings.auth_failure_limit)),
                 privacy=Privacy(store, clock),
                 library=library,
                 conversations=conversations,
@@ -133,7 +140,7 @@ async def open_app(
                 answers=Answers(
                     library=library, accounts=accounts, conversations=conversations, quotas=quotas, llm=llm
                 ),
-                explainer=Explainer(store, library.reader, accounts, llm, clock),
+                explainer=Explainer(store, library.reader, accounts, llm, clock, quotas=quotas),
                 usage=Usage(store, clock),
                 maintenance=Maintenance(store, conversations, leaderboards, clock),
                 tracking=tracking,

@@ -9,8 +9,9 @@ from typing import Any
 from core import validation
 from core.books import audience, folders
 from core.clock import Clock, utcnow
-from core.errors import AlreadyExists, NotFound
+from core.errors import AlreadyExists, InvalidInput, NotFound
 from core.models.accounts import Course, GuildBinding
+from core.settings import Settings
 from core.store.session import Store
 
 NO_BOOK_FOLDER = (
@@ -31,13 +32,25 @@ ANSWER_MODES = ("auto", "llm", "extractive")
 
 
 class Courses:
-    def __init__(self, store: Store, clock: Clock = utcnow, books_root: Callable[[], Path] | None = None):
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock = utcnow,
+        books_root: Callable[[], Path] | None = None,
+        *,
+        operator: Settings | None = None,
+    ):
         self._store = store
         self._clock = clock
         # Called with the updated course when its staff-only patterns change (pages change audience).
         self.after_staff_only: list[Callable[[Course], Awaitable[None]]] = []
         self._books_root = books_root  # the operator's books root (created when first asked for)
         self.after_configure: list[Callable[[Course, set[str]], Awaitable[None]]] = []
+        self._operator = operator  # its model allow-list and quota cap bound every course's settings
+
+    def allowed_models(self) -> tuple[str, ...]:
+        """The models a course may use: the operator's STUDYHALL_LLM_MODELS (else its default model)."""
+        return self._operator.allowed_models() if self._operator else ()
 
     async def create(self, slug: str, name: str) -> Course:
         slug = validation.slug(slug)
@@ -85,6 +98,7 @@ class Courses:
         given = "book_path" in changes
         book_path = changes.pop("book_path", None)
         checked = _check_settings(changes)
+        self._within_operator_limits(checked)
         course = await self.get(slug)
         if given:
             checked["book_path"] = await self._book_folder(course, book_path, host_paths, share_folder)
@@ -99,6 +113,23 @@ class Courses:
         for hook in self.after_configure:  # e.g. standings follow a new leaderboard rule
             await hook(updated, set(checked))
         return updated
+
+    def _within_operator_limits(self, checked: dict[str, Any]) -> None:
+        """Course staff spend the operator's API key: only its models, and at most its quota."""
+        if self._operator is None:
+            return
+        model = checked.get("llm_model")
+        allowed = self._operator.allowed_models()
+        if model and model not in allowed:
+            offered = ", ".join(allowed)
+            raise InvalidInput(
+                "model", f"{model!r} is not a model this Studyhall offers; choose one of: {offered}."
+            )
+        quota = checked.get("hourly_question_quota")
+        cap = self._operator.max_hourly_quota
+        if quota is not None and quota > cap:
+            words = f"The hourly quota can be at most {cap} on this Studyhall (the operator's cap)."
+            raise InvalidInput("hourly quota", words)
 
     def books_root(self) -> Path:
         if self._books_root is None:

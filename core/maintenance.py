@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.auth_failures import KEPT as AUTH_FAILURES_KEPT
 from core.clock import Clock, utcnow
 from core.conversations import Conversations
 from core.progress.leaderboard import Leaderboards
@@ -41,4 +42,5 @@ class Maintenance:
                 "quota_windows_purged": await s.quotas.purge_before(now - QUOTA_WINDOWS_KEPT),
                 "usage_events_purged": await s.usage.purge_before(now - USAGE_KEPT),
                 "bind_codes_purged": await s.bind_codes.purge_before(now - BIND_CODES_KEPT),
+                "auth_failures_purged": await s.auth_failures.purge_before(now - AUTH_FAILURES_KEPT),
             }

@@ -1,17 +1,26 @@
-"""Question quotas: per user, per course, per hour, shared by every process."""
+"""Quotas: questions per user, course and hour (set by the course's staff), and searches and pages
+read per user, course and minute (set by the operator); counted in the database, so every process
+shares them."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from core.clock import Clock, utcnow
-from core.errors import RateLimited
+from core.errors import PermissionDenied, RateLimited
 from core.models.accounts import Course
 from core.store.session import Store
 
 WINDOW = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 QUESTIONS = "questions"
+SEARCHES = "searches"
+READS = "reads"
 EXEMPT_ROLES = frozenset({"instructor", "ta"})
+QUESTIONS_OFF = (
+    "Questions are turned off in this course (its hourly question quota is 0). "
+    "Ask your instructor if you think they should be on."
+)
 
 
 def window_start(moment: datetime) -> datetime:
@@ -19,21 +28,46 @@ def window_start(moment: datetime) -> datetime:
 
 
 class Quotas:
-    def __init__(self, store: Store, clock: Clock = utcnow):
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock = utcnow,
+        *,
+        searches_per_minute: int = 120,
+        reads_per_minute: int = 300,
+    ):
         self._store = store
         self._clock = clock
+        self.searches_per_minute = searches_per_minute
+        self.reads_per_minute = reads_per_minute
+
+    async def take_search(self, course: Course, user_id: str) -> None:
+        """Count one search; RateLimited when this minute's are used (staff too: it is about load)."""
+        await self._per_minute(course, user_id, SEARCHES, self.searches_per_minute, "searches this minute")
+
+    async def take_read(self, course: Course, user_id: str) -> None:
+        """Count one page or section read; RateLimited when this minute's are used."""
+        await self._per_minute(course, user_id, READS, self.reads_per_minute, "pages this minute")
+
+    async def _per_minute(self, course: Course, user_id: str, bucket: str, limit: int, what: str) -> None:
+        now = self._clock()
+        start = now.replace(second=0, microsecond=0)
+        async with self._store.transaction() as s:
+            count = await s.quotas.take(user_id, course.id, bucket, start, limit)
+        if count is None:
+            raise RateLimited(retry_after=start + MINUTE - now, what=what)
 
     async def take_question(self, course: Course, user_id: str, role: str | None) -> int | None:
         """Count a question; RateLimited when the hour's quota is used. None for exempt staff."""
         if role in EXEMPT_ROLES:
             return None
+        limit = course.hourly_question_quota
+        if limit == 0:  # one meaning on every surface: students may not ask; staff still can
+            raise PermissionDenied(QUESTIONS_OFF)
         now = self._clock()
         start = window_start(now)
-        limit = course.hourly_question_quota
-        count = None
-        if limit > 0:
-            async with self._store.transaction() as s:
-                count = await s.quotas.take(user_id, course.id, QUESTIONS, start, limit)
+        async with self._store.transaction() as s:
+            count = await s.quotas.take(user_id, course.id, QUESTIONS, start, limit)
         if count is None:
             raise RateLimited(retry_after=start + WINDOW - now, what="questions this hour")
         return count
@@ -43,10 +77,23 @@ class Quotas:
         hour = window_start(self._clock())
         return None if await self.take_question(course, user_id, role) is None else hour
 
-    async def give_back(self, course: Course, user_id: str, hour: datetime) -> None:
-        """Undo one charge of that hour: the question it paid for was never answered."""
+    async def take_generation(self, course: Course, user_id: str) -> datetime | None:
+        """An explanation, translation or quiz the LLM writes for a user counts as one question of the
+        hourly quota (cached ones cost nothing: the caller only asks on a miss). The window charged,
+        for give_back; None when the user's role is exempt."""
+        async with self._store.read() as s:
+            enrollment = await s.enrollments.get(user_id, course.id)
+        role = enrollment.role if enrollment else None
+        if await self.take_question(course, user_id, role) is None:
+            return None
+        return window_start(self._clock())
+
+    async def give_back(self, course: Course, user_id: str, charged: datetime | None) -> None:
+        """Return a question charged (charge_question, take_generation) whose work was never done."""
+        if charged is None:
+            return
         async with self._store.transaction() as s:
-            await s.quotas.give_back(user_id, course.id, QUESTIONS, hour)
+            await s.quotas.give_back(user_id, course.id, QUESTIONS, charged)
 
     async def remaining(self, course: Course, user_id: str) -> int:
         start = window_start(self._clock())

@@ -75,6 +75,34 @@ class Settings(BaseSettings):
         default=10_000, gt=0, description="Most entries (files and folders) an uploaded .zip may hold."
     )
 
+    # Abuse limits: counted in the database, so every bot shard and MCP server shares them.
+    auth_failure_limit: int = Field(
+        default=20,
+        ge=1,
+        le=100_000,
+        description="Failed bearer-token attempts one client address may make in 10 minutes; "
+        "after that the MCP server answers 429 until the window moves on.",
+    )
+    searches_per_minute: int = Field(
+        default=120, ge=1, le=100_000, description="Searches one user may run per minute in a course."
+    )
+    reads_per_minute: int = Field(
+        default=300, ge=1, le=100_000, description="Pages one user may open per minute in a course."
+    )
+    mcp_in_flight: int = Field(
+        default=8, ge=1, le=1000, description="MCP HTTP requests one token may have in flight at once."
+    )
+    llm_models: str | None = Field(
+        default=None,
+        description="Comma-separated models course staff may choose; default: llm_model only.",
+    )
+    max_hourly_quota: int = Field(
+        default=1000,
+        ge=0,
+        le=100_000,
+        description="The highest hourly question quota course staff may set.",
+    )
+
     @field_validator(
         "database_url",
         "embedding_model",
@@ -138,3 +166,8 @@ class Settings(BaseSettings):
         if not root.exists():
             root.mkdir(mode=0o700, parents=True, exist_ok=True)
         return root.resolve()
+
+    def allowed_models(self) -> tuple[str, ...]:
+        """The models course staff may choose: STUDYHALL_LLM_MODELS, else the default model alone."""
+        named = [m.strip() for m in (self.llm_models or "").split(",") if m.strip()]
+        return tuple(dict.fromkeys(named)) or (self.llm_model,)

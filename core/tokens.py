@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from core import validation
+from core.auth_failures import AuthFailures
 from core.clock import Clock, utcnow
 from core.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
 from core.models.accounts import ALL_SCOPES, ApiToken, NewToken, User
@@ -27,9 +28,10 @@ def hash_token(token: str) -> str:
 
 
 class Tokens:
-    def __init__(self, store: Store, clock: Clock = utcnow):
+    def __init__(self, store: Store, clock: Clock = utcnow, failures: AuthFailures | None = None):
         self._store = store
         self._clock = clock
+        self.failures = failures or AuthFailures(store, clock)
 
     async def create(
         self,
@@ -80,7 +82,12 @@ class Tokens:
         return NewToken(token=token, record=record)
 
     async def verify(
-        self, token: str, *, surface: str = "http", required_scopes: Iterable[str] = ()
+        self,
+        token: str,
+        *,
+        surface: str = "http",
+        required_scopes: Iterable[str] = (),
+        client: str | None = None,
     ) -> tuple[User, ApiToken]:
         """The token's owner and record; AuthenticationFailed or PermissionDenied otherwise."""
         now = self._clock()
@@ -92,12 +99,12 @@ class Tokens:
                 user = await s.users.get(found[0].user_id) if found else None
         # compare_digest keeps the final comparison constant-time even though lookup was by hash.
         if found is None or not hmac.compare_digest(found[1], hash_token(presented)) or user is None:
-            await self._failed(None, "unknown token", surface)
+            await self._failed(None, "unknown token", surface, client)
             raise AuthenticationFailed("unknown token")
         record = found[0]
         state = record.state(now)
         if state != "active":
-            await self._failed(record, f"{state} token", surface)
+            await self._failed(record, f"{state} token", surface, client)
             raise AuthenticationFailed(f"this token is {state}")
         missing = [scope for scope in required_scopes if scope not in record.scopes]
         if missing:
@@ -139,12 +146,19 @@ class Tokens:
         assert revoked is not None
         return revoked
 
-    async def _failed(self, record: ApiToken | None, reason: str, surface: str) -> None:
+    async def _failed(
+        self, record: ApiToken | None, reason: str, surface: str, client: str | None = None
+    ) -> None:
+        """Count the failure for its client (one row per client and minute); audit it only when the
+        token is known (expired or revoked), for its owner, with the address it came from."""
+        await self.failures.count(client, reason)
+        if record is None:
+            return
         async with self._store.transaction() as s:
             await s.audit.record(
                 "token_verify_failed",
                 surface,
                 self._clock(),
-                user_id=record.user_id if record else None,
-                details={"reason": reason, "token_id": record.id if record else None},
+                user_id=record.user_id,
+                details={"reason": reason, "token_id": record.id, "client": client},
             )

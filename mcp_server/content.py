@@ -114,6 +114,7 @@ async def _section_markdown(rt: Runtime, course_slug: str, path: str, anchor: st
             raise NotFound("course", course_slug, f"This server serves the course {rt.course_slug!r}.")
         course = await rt.course()
         staff = await rt.sees_staff_material(caller, course)
+        await rt.app.quotas.take_read(course, caller.user.id)
         view = await rt.app.library.reader.get_section(course, path, anchor, staff)
     trail = " › ".join(str(h) for h in view.headings) or view.heading
     mark = " (staff only)" if view.staff_only else ""
@@ -132,6 +133,7 @@ def _register_prompts(server: MCPServer, rt: Runtime) -> None:
             caller = await rt.caller()
             course = await rt.course()
             staff = await rt.sees_staff_material(caller, course)
+            await rt.app.quotas.take_read(course, caller.user.id)
             view = await rt.app.library.reader.get_section(course, chapter, "", staff)
         count = questions.strip() if questions.strip().isdigit() and 1 <= int(questions) <= 10 else "5"
         return [
@@ -184,6 +186,7 @@ def _register_prompts(server: MCPServer, rt: Runtime) -> None:
         with prompt_errors():
             caller = await rt.caller()
             course = await rt.course()
+            await rt.app.quotas.take_search(course, caller.user.id)
             profile = await rt.app.accounts.profile(caller.user.id)
             staff = await rt.sees_staff_material(caller, course)
             result = await rt.app.library.search(course, topic, limit=3, staff=staff)

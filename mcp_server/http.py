@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from core.app import App
 from mcp_server.course_gate import CourseGate
 from mcp_server.identity import READ, BearerIdentity, CoreTokenVerifier
+from mcp_server.limits import RequestLimits
 from mcp_server.server import Runtime, build_server
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ def http_app(app: App, course_slug: str, host: str, port: int) -> Starlette:
     )
     # Last in the list: it runs after the bearer token has been verified (members only, see course_gate).
     starlette.user_middleware.append(Middleware(CourseGate, core=app, course_slug=course_slug, path=PATH))
+    # Outermost of the app's middleware: it runs before the SDK's bearer-token check.
+    starlette.add_middleware(RequestLimits, core=app, in_flight=app.settings.mcp_in_flight)
     return starlette
 
 

@@ -12,6 +12,7 @@ from mcp.server.auth.provider import AccessToken
 from core.app import App
 from core.errors import AuthenticationFailed, PermissionDenied, StudyhallError
 from core.models.accounts import ALL_SCOPES, Course, User
+from mcp_server.limits import CLIENT
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class CoreTokenVerifier:
 
     async def verify_token(self, token: str) -> AccessToken | None:
         try:
-            user, record = await self._app.tokens.verify(token, surface="mcp")
+            user, record = await self._app.tokens.verify(token, surface="mcp", client=CLIENT.get())
         except StudyhallError as err:
             log.debug("bearer token refused: %s", err)
             return None

@@ -133,6 +133,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
             caller = await rt.caller()
             course = await rt.course()
             staff = await rt.sees_staff_material(caller, course)
+            await rt.app.quotas.take_search(course, caller.user.id)
             text = (query or "").strip()
             if not text:
                 raise InvalidInput("query", "The query is empty: give a few words to look for.")
@@ -205,6 +206,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         with domain_errors():
             caller = await rt.caller()
             course = await rt.course()
+            await rt.app.quotas.take_read(course, caller.user.id)
             clean_path, clean_anchor = path.strip().lstrip("/"), anchor.strip().lstrip("#")
             if not clean_path:
                 raise InvalidInput("path", "Give a chapter path (see table_of_contents or search_book).")

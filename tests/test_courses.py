@@ -54,6 +54,7 @@ async def test_guild_binding_moves(app: App) -> None:
 
 
 async def test_configure(app: App) -> None:
+    app.settings.llm_models = "claude-x"  # the operator offers it (STUDYHALL_LLM_MODELS)
     await app.courses.create("cfg", "Cfg")
     course = await app.courses.configure(
         "cfg", hourly_question_quota=5, answer_mode="extractive", llm_model="claude-x", answer_style="concise"
@@ -64,6 +65,8 @@ async def test_configure(app: App) -> None:
         {"answer_mode": "psychic"},
         {"colour": "red"},
         {"hourly_question_quota": True},
+        {"llm_model": "claude-not-offered"},
+        {"hourly_question_quota": 1001},  # above the operator's cap (STUDYHALL_MAX_HOURLY_QUOTA)
     ):
         with pytest.raises(InvalidInput):
             await app.courses.configure("cfg", **bad)

@@ -44,13 +44,14 @@ async def test_verify_records_use_and_checks_scopes(app: App, owner, clock) -> N
 
 
 @pytest.mark.parametrize("presented", ["", "sth_", "nonsense", "sth_" + "A" * 43, "x" * 5000])
-async def test_unknown_tokens_fail_and_are_audited(app: App, presented: str) -> None:
-    with pytest.raises(AuthenticationFailed):
-        await app.tokens.verify(presented, surface="http")
+async def test_unknown_tokens_fail_and_are_counted_not_audited(app: App, presented: str, clock) -> None:
+    for _ in range(3):
+        with pytest.raises(AuthenticationFailed):
+            await app.tokens.verify(presented, surface="http", client="192.0.2.7")
     async with app.store.read() as s:
-        (entry,) = await s.audit.recent(event="token_verify_failed")
-    assert entry.user_id is None and entry.surface == "http"
-    assert entry.details["reason"] == "unknown token"
+        assert await s.audit.recent(event="token_verify_failed") == []
+        minutes = await s.auth_failures.since("192.0.2.7", clock.now.replace(second=0, microsecond=0))
+    assert [count for _, count in minutes] == [3]  # one row for the client and minute
 
 
 async def test_expired_and_revoked_tokens_fail(app: App, owner, clock) -> None:

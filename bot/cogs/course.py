@@ -15,7 +15,7 @@ from bot.autocomplete import book_folders
 from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
-from bot.limits import clip, fit_embed
+from bot.limits import MAX_CHOICES, clip, fit_embed
 from bot.views.binding import CancelMove, ConfirmMove, bound_words, confirmation
 from core.books.folders import shown
 from core.courses import ANSWER_MODES, ANSWER_STYLES
@@ -36,7 +36,8 @@ def config_embed(
         title=f"⚙️ {clip(course.name, 200)} (`{course.slug}`)", colour=discord.Colour.blurple()
     )
     rows = {
-        "Hourly question quota": str(course.hourly_question_quota),
+        "Hourly question quota": str(course.hourly_question_quota)
+        + (" (students cannot ask)" if course.hourly_question_quota == 0 else ""),
         "Model": course.llm_model or "the server's default",
         "Answer style": course.answer_style,
         "Answer mode": course.answer_mode,
@@ -98,8 +99,8 @@ class CourseCog(FeatureCog, name="Course"):
 
     @course.command(name="config")
     @app_commands.describe(
-        quota="Questions each student may ask per hour (0 = no limit)",
-        model="The LLM model for answers (empty: the server's default)",
+        quota="Questions each student may ask per hour (0 = no questions; staff are exempt)",
+        model="The LLM model for answers, from the operator's list (empty: the default)",
         answer_style="How long answers should be",
         answer_mode="auto: LLM when available; llm: always; extractive: quotes from the book only",
         book_url="Where the book is published (https://…): citations link there",
@@ -163,6 +164,13 @@ class CourseCog(FeatureCog, name="Course"):
         note = f"✅ Saved {changed} setting(s)." if changed else "The course's settings:"
         embed = config_embed(course, binding, app.courses.books_root())
         await respond.reply(interaction, note, embed=embed, ephemeral=True)
+
+    @config.autocomplete("model")
+    async def _models(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Only the operator's models (STUDYHALL_LLM_MODELS); anything else is refused when saved."""
+        typed = current.strip().lower()
+        offered = [m for m in app_of(interaction).courses.allowed_models() if typed in m.lower()]
+        return [app_commands.Choice(name=m, value=m) for m in offered[:MAX_CHOICES]]
 
 
 async def setup(bot: commands.Bot) -> None:

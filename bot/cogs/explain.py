@@ -49,7 +49,7 @@ class ExplainCog(FeatureCog, name="Explain"):
         async with respond.working(interaction, ephemeral=True):
             found = await who(interaction)
             result = await app_of(interaction).explainer.translate(
-                found.course, path, anchor, language, viewer=found.user
+                found.course, path, anchor, language, user=found.user
             )
             code = language.strip().lower()
             head = f"**{_where(result.path, result.anchor)}** in {languages.name_of(code)}:"

@@ -39,6 +39,7 @@ class SearchCog(FeatureCog, name="Search"):
         async with respond.working(interaction, ephemeral=True):
             found = await who(interaction)
             app = app_of(interaction)
+            await app.quotas.take_search(found.course, found.user.id)
             await app.library.reader.require_book(found.course)
             filters = None
             staff = found.sees_staff_material

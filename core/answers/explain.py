@@ -6,6 +6,7 @@ everyone and kept until the section's text changes. Code blocks are never transl
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from dataclasses import dataclass
@@ -13,18 +14,19 @@ from datetime import datetime, timedelta
 
 from core import languages, validation
 from core.accounts import Accounts
-from core.answers.generate import complete_text
+from core.answers.generate import complete_text, require_llm
 from core.answers.llm import GroundedLlm
 from core.books.reading import BookReader
 from core.clock import Clock, utcnow
 from core.models.accounts import Course, User
+from core.quotas import Quotas
 from core.staff import sees_staff_material
 from core.store.session import Store
 
 PERSONAL_TTL = timedelta(days=7)
 _FENCE = re.compile(r"^(```+|~~~+)[^\n]*\n.*?^\1[ \t]*$", re.S | re.M)
 _PLACEHOLDER = "[[CODE-{}]]"
-
+WRITING = "Explaining or translating a section"
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,16 @@ class Explainer:
         accounts: Accounts,
         llm: GroundedLlm | None,
         clock: Clock = utcnow,
+        *,
+        quotas: Quotas | None = None,
     ):
         self._store = store
         self._reader = reader
         self._accounts = accounts
         self._llm = llm
         self._clock = clock
+        self._quotas = quotas  # when set, what the LLM writes for a user counts as one question
+        self._running: dict[tuple[str, ...], asyncio.Future[str]] = {}  # identical requests share one call
 
     async def explain(self, course: Course, user: User, path: str, anchor: str = "") -> GeneratedText:
         section = await self._reader.get_section(course, path, anchor, await self._sees_staff(course, user))
@@ -80,11 +86,12 @@ class Explainer:
         )
 
     async def translate(
-        self, course: Course, path: str, anchor: str, language: str, viewer: User | None = None
+        self, course: Course, path: str, anchor: str, language: str, *, user: User | None = None
     ) -> GeneratedText:
-        """`viewer`: who asks; staff-only pages are translated for the course's staff alone."""
+        """A translation shared by everyone; `user`, when given, is charged for writing a new one;
+        staff-only pages are translated for the course's staff alone."""
         code = validation.language_code(language)
-        section = await self._reader.get_section(course, path, anchor, await self._sees_staff(course, viewer))
+        section = await self._reader.get_section(course, path, anchor, await self._sees_staff(course, user))
         name = languages.name_of(code)
         prose, blocks = _protect_code(section.markdown)
         system = (
@@ -95,7 +102,7 @@ class Explainer:
         key = f"{section.path}#{section.anchor}|{code}"
         result = await self._generated(
             course,
-            None,
+            user,
             "translation",
             key,
             section.markdown,
@@ -137,13 +144,45 @@ class Explainer:
             row = await s.generated.get(course.id, kind, key)
         if row and row["source_hash"] == source_hash and not _expired(row["expires_at"], now):
             return GeneratedText(text=row["content"], path=path, anchor=anchor, cached=True, model=None)
-        text, tokens_in, tokens_out = await complete_text(
-            self._llm, "Explaining or translating a section", system, prompt
+        flight = (course.id, kind, key, source_hash)
+        if flight in self._running:  # the same text is being written right now: wait for it, free
+            text = await asyncio.shield(self._running[flight])
+            return GeneratedText(text=text, path=path, anchor=anchor, cached=True, model=None)
+        require_llm(self._llm, WRITING)  # before charging: without a key nothing is written
+        charged = None
+        if self._quotas is not None and user is not None:
+            charged = await self._quotas.take_generation(course, user.id)
+        owner = user.id if kind == "explanation" and user else None
+        task = asyncio.ensure_future(
+            self._write(course, owner, kind, key, source_hash, system, prompt, now, ttl)
         )
+        self._running[flight] = task
+        task.add_done_callback(lambda _: self._running.pop(flight, None))
+        try:
+            text = await asyncio.shield(task)
+        except Exception:
+            if self._quotas is not None and user is not None:
+                await self._quotas.give_back(course, user.id, charged)
+            raise
+        return GeneratedText(text=text, path=path, anchor=anchor, cached=False, model=self._llm.model)
+
+    async def _write(
+        self,
+        course: Course,
+        owner_id: str | None,
+        kind: str,
+        key: str,
+        source_hash: str,
+        system: str,
+        prompt: str,
+        now: datetime,
+        ttl: timedelta | None,
+    ) -> str:
+        text, tokens_in, tokens_out = await complete_text(self._llm, WRITING, system, prompt)
         async with self._store.transaction() as s:
             await s.generated.put(
                 course.id,
-                user.id if user else None,
+                owner_id,
                 kind,
                 key,
                 source_hash,
@@ -152,7 +191,7 @@ class Explainer:
                 now,
                 now + ttl if ttl else None,
             )
-        return GeneratedText(text=text, path=path, anchor=anchor, cached=False, model=self._llm.model)
+        return text
 
 
 def _expired(expires_at: datetime | str | None, now: datetime) -> bool:

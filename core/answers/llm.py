@@ -157,12 +157,15 @@ class GroundedLlm:
         http_client: httpx2.AsyncClient | None = None,
         history_budget_tokens: int = DEFAULT_HISTORY_BUDGET_TOKENS,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        allowed_models: Sequence[str] | None = None,
     ):
         if timeout <= 0 or max_tokens < 1:
             raise ValueError("timeout and max_tokens must be positive")
         if max_retries < 0 or history_budget_tokens < 0 or max_retry_wait < 0:
             raise ValueError("max_retries, history_budget_tokens and max_retry_wait may not be negative")
         self.model = model
+        # A course's model is used only while the operator still offers it; else the default.
+        self.allowed_models = tuple(allowed_models) if allowed_models is not None else None
         self.max_tokens = max_tokens
         self.history_budget_tokens = history_budget_tokens
         self._timeout = timeout
@@ -259,6 +262,12 @@ class GroundedLlm:
             raise LlmUnavailable("no ANTHROPIC_API_KEY is set, so the language model is switched off")
         return self._client
 
+    def _course_model(self, model: str | None) -> str:
+        """A course's own model while the operator offers it; else the one this client was made with."""
+        if model and (self.allowed_models is None or model in self.allowed_models):
+            return model
+        return self.model
+
     def _grounded_request(
         self,
         question: str,
@@ -281,7 +290,7 @@ class GroundedLlm:
         content.append({"type": "text", "text": f"<question>\n{question}\n</question>"})
         messages.append({"role": "user", "content": content})
         return {
-            "model": model or self.model,
+            "model": self._course_model(model),
             "max_tokens": self.max_tokens,
             "system": system,
             "messages": messages,

@@ -45,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--quota",
         type=int,
         dest="hourly_question_quota",
-        help="questions per student per hour (0 stops questions; staff are exempt)",
+        help="questions per student per hour (0 = no questions; staff are exempt; "
+        "at most STUDYHALL_MAX_HOURLY_QUOTA)",
     )
     settings.add_argument(
         "--answer-mode",
@@ -54,7 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="auto: LLM when a key is set; llm; extractive: never the LLM",
     )
     settings.add_argument("--answer-style", dest="answer_style", choices=ANSWER_STYLES)
-    settings.add_argument("--model", dest="llm_model", help="this course's Anthropic model")
+    settings.add_argument(
+        "--model", dest="llm_model", help="this course's Anthropic model, one of STUDYHALL_LLM_MODELS"
+    )
     settings.add_argument(
         "--leaderboard-day",
         dest="leaderboard_day",

@@ -18,6 +18,7 @@ from core.models.accounts import Course, User
 from core.progress.quiz_files import Quiz, QuizQuestion, grade, quiz_to_student
 from core.progress.quiz_generation import generation_prompt, parse_generated_quiz
 from core.progress.tracking import Tracking
+from core.quotas import Quotas
 from core.store.session import Store
 
 GENERATED_QUESTIONS = 5
@@ -33,12 +34,15 @@ class Quizzes:
         reader: BookReader,
         llm: GroundedLlm | None,
         clock: Clock = utcnow,
+        *,
+        quotas: Quotas | None = None,
     ):
         self._store = store
         self._tracking = tracking
         self._reader = reader
         self._llm = llm
         self._clock = clock
+        self._quotas = quotas  # when set, a quiz written for a user counts as one of their questions
 
     async def quiz(self, course: Course, unit_id: str) -> Quiz:
         """The unit's quiz: the instructor's when there is one, else a still-valid generated one."""
@@ -70,8 +74,9 @@ class Quizzes:
             await self._tracking.restand(s, user.id, course)
         return result
 
-    async def generate(self, course: Course, unit_id: str) -> Quiz:
-        """Write a quiz for the unit with the LLM (cached per unit and chapter content)."""
+    async def generate(self, course: Course, unit_id: str, *, user: User | None = None) -> Quiz:
+        """Write a quiz for the unit with the LLM (cached per unit and chapter content). When a user
+        asks for it, writing a new one counts as one question of their hourly quota."""
         unit = await self._tracking.unit(course, unit_id)
         require_llm(self._llm, GENERATING)  # before the cache: without a key, nothing is generated
         source_hash = await self._unit_hash(course, unit.chapters)
@@ -84,8 +89,16 @@ class Quizzes:
             for anchor, text in (await self._reader.passages(course, chapter))[:PASSAGES_PER_CHAPTER]:
                 passages.append((f"{chapter}#{anchor}" if anchor else chapter, text))
         system, prompt = generation_prompt(unit.title, passages, GENERATED_QUESTIONS)
-        text, _, _ = await complete_text(self._llm, GENERATING, system, prompt)
-        quiz = parse_generated_quiz(unit.id, text, {ref for ref, _ in passages})
+        charged = None
+        if self._quotas is not None and user is not None:
+            charged = await self._quotas.take_generation(course, user.id)
+        try:
+            text, _, _ = await complete_text(self._llm, GENERATING, system, prompt)
+            quiz = parse_generated_quiz(unit.id, text, {ref for ref, _ in passages})
+        except Exception:
+            if self._quotas is not None and user is not None:
+                await self._quotas.give_back(course, user.id, charged)
+            raise
         async with self._store.transaction() as s:
             await s.progress.save_generated_quiz(
                 course.id,

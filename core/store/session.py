@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 
 from core.store.audit import AuditRepository
+from core.store.auth_failures import AuthFailuresRepository
 from core.store.bind_codes import BindCodesRepository
 from core.store.books import BooksRepository
 from core.store.conversations import ConversationsRepository
@@ -47,6 +48,10 @@ class StoreSession:
     @cached_property
     def audit(self) -> AuditRepository:
         return AuditRepository(self.conn)
+
+    @cached_property
+    def auth_failures(self) -> AuthFailuresRepository:
+        return AuthFailuresRepository(self.conn)
 
     @cached_property
     def books(self) -> BooksRepository:

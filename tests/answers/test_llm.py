@@ -660,3 +660,10 @@ async def test_close_closes_its_own_http_client(server, make_llm):
     with pytest.raises(LlmUnavailable):
         await llm.answer("q", PASSAGES)
     assert len(server.requests) == 1
+
+
+def test_a_course_model_the_operator_no_longer_offers_falls_back_to_the_default() -> None:
+    llm = GroundedLlm(api_key="k", model="claude-default", allowed_models=("claude-default", "claude-b"))
+    assert llm._course_model("claude-b") == "claude-b"
+    assert llm._course_model("claude-opus-expensive") == "claude-default"
+    assert llm._course_model(None) == "claude-default"
