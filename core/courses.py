@@ -8,6 +8,7 @@ from typing import Any
 
 from core import validation
 from core.books import audience, folders
+from core.books.safe_files import is_plain_folder
 from core.clock import Clock, utcnow
 from core.errors import AlreadyExists, InvalidInput, NotFound
 from core.models.accounts import Course, GuildBinding
@@ -149,7 +150,7 @@ class Courses:
             raise validation.InvalidInput("book folder", NO_BOOK_FOLDER)
         path = Path(course.book_path)
         if course.book_path_by_operator:
-            if not folders.is_plain_folder(path):  # no host path in the answer: staff did not set it
+            if not is_plain_folder(path):  # no host path in the answer: staff did not set it
                 raise validation.InvalidInput("book folder", OPERATOR_FOLDER_GONE)
             return path
         root = self.books_root()

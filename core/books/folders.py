@@ -54,13 +54,6 @@ def under_root(root: Path, value: str) -> Path:
     return here
 
 
-def is_plain_folder(path: Path) -> bool:
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
 def overlaps(a: Path, b: Path) -> bool:
     """One folder is the other or holds it: either way, one course would read the other's book."""
     return a == b or a in b.parents or b in a.parents
