@@ -98,6 +98,7 @@ async def test_a_token_bound_to_another_course_is_refused(book_app, course, stra
 
 async def test_members_are_served_and_the_board_shows_names_not_discord_ids(book_app, course):
     ada = await book_app.accounts.resolve("discord", "100000000000000001", "Ada")
+    await book_app.courses.configure(course.slug, self_marked_counts=True)  # Ada's mark ranks her first
     # A student the CLI knows only by Discord id (never seen on Discord yet).
     await book_app.accounts.enroll(
         (await book_app.accounts.resolve("discord", "100000000000000004", "discord:100000000000000004")).id,
