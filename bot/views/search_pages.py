@@ -90,8 +90,10 @@ class TurnSearchPage(
             )
             return
         found = await who(interaction)
+        app = app_of(interaction)
+        await app.quotas.take_search(found.course, found.user.id)  # a page is a search run again: load
         filters = SearchFilters(module=self.module) if self.module else None
-        result = await app_of(interaction).library.search(
+        result = await app.library.search(
             found.course, query, limit=MAX_RESULTS, filters=filters, staff=found.sees_staff_material
         )
         if not result.hits:  # the book changed underneath

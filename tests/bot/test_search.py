@@ -116,3 +116,14 @@ async def test_search_pages_still_turn_after_a_restart(discord_bot: BotHarness) 
         assert [f["name"] for f in results(back[0])] == first
     finally:
         await fresh.bot.close()
+
+
+async def test_a_search_too_long_for_its_title_says_to_search_again(discord_bot: BotHarness) -> None:
+    """The title shows the query clipped, so it cannot be read back to re-run: say so, don't guess."""
+    query = "robot " * 60
+    calls = await discord_bot.send(discord_bot.slash("search", query=query.strip()))
+    message = discord_bot.message(calls[-1])
+    assert message["embeds"][0]["title"].endswith("…")
+    turned = await discord_bot.send(discord_bot.click(message, button(message, NEXT)))
+    shown = discord_bot.message(turned[0])
+    assert "run /search again" in shown["content"] and not shown.get("components")
