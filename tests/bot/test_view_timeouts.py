@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.views.base import View
-from tests.bot.harness import OTHER_STUDENT, BotHarness
+from tests.bot.harness import INSTRUCTOR, OTHER_STUDENT, BotHarness
 
 BALANCE = "01-foundations/balance-and-zmp.md"
 
@@ -57,3 +57,48 @@ async def test_a_view_refuses_to_mix_plain_and_dynamic_items() -> None:
     plain.add_item(discord.ui.Button(label="plain", custom_id="sh:test:plain"))
     with pytest.raises(TypeError, match="DynamicItem"):
         plain.add_item(_Persistent())
+
+
+async def test_the_dm_course_picker_still_answers_after_a_timeout_and_a_restart(
+    discord_bot: BotHarness, book_app
+) -> None:
+    """Asked in a DM when Studyhall can't tell which course is meant: a pick made an hour later, or
+    after the bot restarted, still counts (it used to be an in-memory view that died silently)."""
+    teacher = await book_app.accounts.find("discord", INSTRUCTOR.id)
+    other = await book_app.courses.create("other", "Other Course")
+    await book_app.accounts.set_role(teacher.id, other.id, "instructor", surface="cli")
+    asked = await discord_bot.send(discord_bot.slash("progress", person=INSTRUCTOR, dm=True))
+    message = discord_bot.message(asked[-1])
+    select = next(c for row in message["components"] for c in row["components"])
+    assert {o["label"] for o in select["options"]} == {"Sample Book", "Other Course"}
+
+    await discord_bot.advance_views(60 * 60)
+    await discord_bot.bot.close()
+    fresh = await discord_bot.restarted()
+    try:
+        picked = await fresh.send(
+            fresh.click(message, select["custom_id"], values=[other.id], person=INSTRUCTOR, dm=True)
+        )
+        assert picked and picked[0].kind == 7
+        assert "Other Course" in fresh.message(picked[0])["content"]
+        assert not fresh.message(picked[0]).get("components")
+    finally:
+        await fresh.bot.close()
+    assert (await book_app.accounts.latest_enrollment(teacher.id)).course_id == other.id
+
+
+async def test_the_course_picker_refuses_a_course_the_user_is_not_in(
+    discord_bot: BotHarness, book_app
+) -> None:
+    teacher = await book_app.accounts.find("discord", INSTRUCTOR.id)
+    other = await book_app.courses.create("other", "Other Course")
+    await book_app.accounts.set_role(teacher.id, other.id, "instructor", surface="cli")
+    stranger = await book_app.courses.create("stranger", "Not Yours")
+    asked = await discord_bot.send(discord_bot.slash("progress", person=INSTRUCTOR, dm=True))
+    message = discord_bot.message(asked[-1])
+    select = next(c for row in message["components"] for c in row["components"])
+    forged = await discord_bot.send(
+        discord_bot.click(message, select["custom_id"], values=[stranger.id], person=INSTRUCTOR, dm=True)
+    )
+    assert forged and forged[0].ephemeral
+    assert await book_app.accounts.enrollment(teacher.id, stranger.id) is None
