@@ -25,6 +25,7 @@ MAX_RESULTS = 5 * PER_PAGE
 PASSAGE_CHARS = 300
 TITLE = "Search: "
 MODULE_CHARS = 60  # a module folder longer than this is not carried (custom ids hold 100 characters)
+UNCARRIED = "~"  # in place of a module folder that could not be carried
 
 
 def search_page(
@@ -46,7 +47,9 @@ def search_page(
         )
     embed.set_footer(text=f"Page {page + 1}/{pages} · {len(hits)} passages")
     digest = _digest(query)
-    folder = module if module and len(module) <= MODULE_CHARS and ":" not in module else ""
+    folder = module or ""
+    if len(folder) > MODULE_CHARS or ":" in folder or folder == UNCARRIED:
+        folder = UNCARRIED  # paging it would silently search the whole book: say so instead
     view = View(timeout=None)  # only DynamicItems (see reader_view for why that matters)
     view.add_item(TurnSearchPage("p", page - 1, digest, folder, disabled=page == 0))
     view.add_item(TurnSearchPage("n", page + 1, digest, folder, disabled=page >= pages - 1))
@@ -84,7 +87,8 @@ class TurnSearchPage(
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
         query = _query_of(interaction.message)
-        if query is None or _digest(query) != self.digest:  # a title clipped or changed in showing
+        lost = query is None or _digest(query) != self.digest or self.module == UNCARRIED
+        if lost:  # a title clipped or changed in showing, or a module folder too long to carry
             await respond.edit(
                 interaction, "🔍 These results can no longer be paged: run /search again.", view=None
             )
