@@ -45,7 +45,10 @@ class StudyhallBot(commands.AutoShardedBot):
         self.app = app
 
     async def setup_hook(self) -> None:
+        from bot.views.course_picker import PickCourse  # here: the picker needs this module
+
         self.add_dynamic_items(KeepIt)  # shared by every delete confirmation
+        self.add_dynamic_items(PickCourse)  # asked by the error handler, from any command in a DM
         for name in EXTENSIONS:
             await self.load_extension(name)
 

@@ -76,7 +76,7 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
     """Tell the user, privately; log a bug with its traceback, a mistake at debug."""
     # Imported here: the picker view needs the bot, which needs this module.
     from bot.respond import reply
-    from bot.views.course_picker import CoursePicker
+    from bot.views.course_picker import course_picker
 
     original = unwrap(error)
     if is_expected(original):
@@ -84,7 +84,7 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
     else:
         command = interaction.command.qualified_name if interaction.command else interaction.data
         log.error("interaction failed (%s)", command, exc_info=original)
-    view = CoursePicker(original.courses) if isinstance(original, NeedsCourse) else None
+    view = course_picker(original.courses) if isinstance(original, NeedsCourse) else None
     try:
         await reply(interaction, words(original), view=view, ephemeral=True)
     except discord.HTTPException:

@@ -83,17 +83,47 @@ async def open_page(interaction: discord.Interaction, place: Place, found: Who |
 
 
 def reader_view(user_id: int, previous: Place | None, following: Place | None) -> View:
+    """Only DynamicItems, never a plain button: discord.py times an ephemeral reader's view out
+    after 15 minutes, and removing a view that holds a plain button also unregisters the
+    DynamicItem classes in it, which would silence every reader of every student."""
     owner = owner_key(user_id)
     view = View(timeout=None)
     for direction, target, label in (("p", previous, "◀ Prev"), ("n", following, "Next ▶")):
         if target is None:  # the book's first or last page: a button that cannot be pressed
-            view.add_item(discord.ui.Button(label=label, custom_id=f"sh:read:{direction}:end", disabled=True))
+            view.add_item(BookEnd(direction, label))
         else:
             view.add_item(ReaderButton(direction, owner, target, label))
     return view
 
 
 _KEY = f"[{KEY_ALPHABET}]"
+
+
+class BookEnd(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:read:(?P<dir>[pn]):end"):
+    """Prev on the book's first page, Next on its last: disabled, and a DynamicItem only so that the
+    reader's view holds nothing else (see reader_view). A stale client that presses it is told why."""
+
+    def __init__(self, direction: str, label: str = ""):
+        self.direction = direction
+        super().__init__(
+            discord.ui.Button(
+                label=label or ("◀ Prev" if direction == "p" else "Next ▶"),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"sh:read:{direction}:end",
+                disabled=True,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> BookEnd:
+        return cls(match["dir"], item.label or "")
+
+    @reported
+    async def callback(self, interaction: discord.Interaction) -> None:
+        where = "first" if self.direction == "p" else "last"
+        await respond.reply(interaction, f"📖 This is the {where} page of the book.", ephemeral=True)
 
 
 class ReaderButton(

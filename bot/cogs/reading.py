@@ -12,13 +12,13 @@ from bot.autocomplete import chapters, sections_of_chapter, split_section
 from bot.client import StudyhallBot
 from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
-from bot.reader_pages import Place, ReaderButton, open_page
+from bot.reader_pages import BookEnd, Place, ReaderButton, open_page
 
 log = logging.getLogger(__name__)
 
 
 class ReadingCog(FeatureCog, name="Reading"):
-    dynamic_items = (ReaderButton,)
+    dynamic_items = (ReaderButton, BookEnd)
 
     @app_commands.command(name="read")
     @app_commands.describe(

@@ -13,16 +13,16 @@ from bot.answer_render import safe_title
 from bot.autocomplete import modules
 from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
-from bot.views.search_pages import PER_PAGE, SearchPages
+from bot.views.search_pages import MAX_RESULTS, TurnSearchPage, search_page
 from core.books.search import MAX_QUERY_CHARS
 from core.models.books import SearchFilters
 
 log = logging.getLogger(__name__)
 
-MAX_RESULTS = 5 * PER_PAGE
-
 
 class SearchCog(FeatureCog, name="Search"):
+    dynamic_items = (TurnSearchPage,)
+
     @app_commands.command(name="search")
     @app_commands.describe(
         query="Words or a phrase to look for in the book",
@@ -41,7 +41,7 @@ class SearchCog(FeatureCog, name="Search"):
             app = app_of(interaction)
             await app.quotas.take_search(found.course, found.user.id)
             await app.library.reader.require_book(found.course)
-            filters = None
+            filters, folder = None, None
             staff = found.sees_staff_material
             if module:
                 folder = await app.library.reader.resolve_module(found.course, module, staff)
@@ -58,8 +58,8 @@ class SearchCog(FeatureCog, name="Search"):
                 ephemeral=True,
             )
             return
-        pages = SearchPages(query, result.hits, found.course.book_url)
-        await respond.reply(interaction, embed=pages.embed(), view=pages, ephemeral=True)
+        embed, view = search_page(query, result.hits, found.course.book_url, 0, folder)
+        await respond.reply(interaction, embed=embed, view=view, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -12,6 +12,21 @@ from bot.errors import report
 
 
 class View(discord.ui.View):
+    def add_item(self, item: discord.ui.Item[Any]) -> View:
+        """Refuse to mix plain dispatchable items (buttons, selects with a custom_id) with DynamicItems:
+        when discord.py removes such a view (its timeout: 15 minutes for any ephemeral reply, even
+        with timeout=None), it also unregisters the view's DynamicItem classes, for every message."""
+        if item.is_dispatchable():
+            dynamic = isinstance(item, discord.ui.DynamicItem)
+            for child in self.walk_children():
+                if child.is_dispatchable() and isinstance(child, discord.ui.DynamicItem) != dynamic:
+                    raise TypeError(
+                        "a view holds either DynamicItems or plain items, never both: "
+                        "removing it would unregister its DynamicItem classes"
+                    )
+        super().add_item(item)
+        return self
+
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any) -> None:
         await report(interaction, error)
 

@@ -81,6 +81,7 @@ class BotHarness:
         self.bot = bot
         self.http = discord_http
         self._ids = itertools.count(1_100_000_000_000_000_000)
+        self.views: list[discord.ui.View] = []  # every view discord.py was handed to listen on
 
     async def restarted(self) -> BotHarness:
         """A fresh bot over the same core, as after a restart; Discord still holds what was sent."""
@@ -111,6 +112,21 @@ class BotHarness:
             if not pending:
                 return
             await asyncio.wait(pending)
+
+    async def advance_views(self, seconds: float) -> None:
+        """Let `seconds` pass for the views discord.py holds: every view whose timeout is that short
+        or shorter times out, as its timeout task would (discord.py gives an ephemeral reply's view
+        900 s even when the bot asked for none), and its `on_timeout` runs to the end."""
+        before = asyncio.all_tasks()
+        for view in self.views:
+            if view.timeout is not None and view.timeout <= seconds and not view.is_finished():
+                view._dispatch_timeout()
+        timeouts = {
+            t for t in asyncio.all_tasks() - before if t.get_name().startswith("discord-ui-view-timeout")
+        }
+        if timeouts:
+            await asyncio.wait(timeouts)
+        await self.settle(before)
 
     # payloads -----------------------------------------------------------------------------------
 
@@ -324,4 +340,12 @@ async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHar
     bot._connection.user = discord.ClientUser(state=bot._connection, data=BOT_USER)
     bot._connection.application_id = APP_ID
     await bot.setup_hook()
-    return BotHarness(bot, fake)
+    harness = BotHarness(bot, fake)
+    store = bot._connection.store_view
+
+    def recording(view: Any, message_id: int | None = None) -> None:  # what advance_views times out
+        harness.views.append(view)
+        store(view, message_id)
+
+    bot._connection.store_view = recording
+    return harness

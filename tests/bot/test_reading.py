@@ -190,3 +190,32 @@ async def test_reading_before_the_book_is_loaded_says_so(discord_bot: BotHarness
     await book_app.courses.bind_guild("empty", "700000000000000077")
     calls = await discord_bot.send(discord_bot.slash("read", chapter="index.md", guild="700000000000000077"))
     assert calls[-1].ephemeral and "not been loaded yet" in calls[-1].content
+
+
+async def test_readers_keep_working_after_discord_py_times_a_view_out(discord_bot: BotHarness) -> None:
+    """discord.py gives an ephemeral reader 15 minutes and then forgets its view; that must never
+    take the reader's buttons down for everyone (the book's first page has a Prev that can't be
+    pressed, and a view holding it once unregistered every reader when it timed out)."""
+    grace = await discord_bot.send(discord_bot.slash("read", chapter=BALANCE, person=OTHER_STUDENT))
+    await discord_bot.send(discord_bot.slash("read", chapter="index.md"))  # the book's first page
+    ada = await discord_bot.send(discord_bot.slash("read", chapter=BALANCE))
+    nxt = next(i for i in ada[-1].custom_ids() if ":n:" in i)
+    last = await discord_bot.send(discord_bot.click(discord_bot.message(ada[-1]), nxt))  # page 2/2
+    assert last[0].embeds[0]["footer"]["text"].startswith("page 2/2")
+
+    await discord_bot.advance_views(15 * 60 + 1)
+
+    message = discord_bot.message(grace[-1])
+    nxt = next(i for i in grace[-1].custom_ids() if ":n:" in i)
+    turned = await discord_bot.send(discord_bot.click(message, nxt, person=OTHER_STUDENT))
+    assert turned and turned[0].kind == 7
+    assert turned[0].embeds[0]["footer"]["text"].startswith("page 2/2")
+
+
+async def test_the_books_ends_cannot_be_pressed_and_say_so_if_they_are(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("read", chapter="index.md"))
+    message = discord_bot.message(calls[-1])
+    prev = next(b for row in message["components"] for b in row["components"] if b["label"] == "◀ Prev")
+    assert prev.get("disabled") is True
+    pressed = await discord_bot.send(discord_bot.click(message, prev["custom_id"]))  # a stale client
+    assert pressed and pressed[0].ephemeral and "first page of the book" in pressed[0].content

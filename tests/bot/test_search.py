@@ -6,12 +6,19 @@ from core.app import App
 from tests.bot.discord_fake import Call
 from tests.bot.harness import OTHER_STUDENT, BotHarness
 
-PREV, NEXT = "sh:search:prev", "sh:search:next"
+PREV, NEXT = "Prev", "Next"
 
 
 def buttons(call: Call) -> dict[str, bool]:
-    """custom_id → disabled, for the page's buttons."""
-    return {b["custom_id"]: b.get("disabled", False) for row in call.components for b in row["components"]}
+    """label → disabled, for the page's buttons (their custom ids carry the page they lead to)."""
+    return {b["label"]: b.get("disabled", False) for row in call.components for b in row["components"]}
+
+
+def button(message: dict, label: str) -> str:
+    """The custom id of the button labelled `label` on a message as Discord holds it."""
+    return next(
+        b["custom_id"] for row in message["components"] for b in row["components"] if b["label"] == label
+    )
 
 
 def results(call: Call) -> list[dict]:
@@ -35,15 +42,17 @@ async def test_search_pages_through_passages(discord_bot: BotHarness, book_app: 
     assert buttons(first) == {PREV: True, NEXT: False}
 
     message = discord_bot.message(first)
-    turned = await discord_bot.send(discord_bot.click(message, NEXT))
+    turned = await discord_bot.send(discord_bot.click(message, button(message, NEXT)))
     assert turned[0].kind == 7
     assert results(turned[0])[0]["name"].startswith("6. ")
     assert turned[0].embeds[0]["footer"]["text"].startswith(f"Page 2/{pages}")
     assert buttons(turned[0])[PREV] is False
     for _ in range(pages - 2):
-        turned = await discord_bot.send(discord_bot.click(discord_bot.message(turned[0]), NEXT))
+        message = discord_bot.message(turned[0])
+        turned = await discord_bot.send(discord_bot.click(message, button(message, NEXT)))
     assert buttons(turned[0]) == {PREV: False, NEXT: True}  # the last page
-    back = await discord_bot.send(discord_bot.click(discord_bot.message(turned[0]), PREV))
+    message = discord_bot.message(turned[0])
+    back = await discord_bot.send(discord_bot.click(message, button(message, PREV)))
     assert back[0].embeds[0]["footer"]["text"].startswith(f"Page {pages - 1}/")
     # No passage runs past a field's limit.
     assert all(len(f["value"]) <= 1024 for f in results(first))
@@ -78,3 +87,43 @@ async def test_search_mistakes_are_answered_in_words(discord_bot: BotHarness, bo
 async def test_search_module_autocomplete(discord_bot: BotHarness) -> None:
     calls = await discord_bot.send(discord_bot.slash("search", query="x", module="sim", focused="module"))
     assert calls[0].json["data"]["choices"] == [{"name": "Module 3: Simulation", "value": "03-simulation"}]
+
+
+async def test_search_pages_still_turn_after_discord_py_times_their_view_out(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("search", query="robot"))
+    await discord_bot.advance_views(60 * 60)  # an hour later: past our 10 minutes and discord.py's 15
+    message = discord_bot.message(calls[-1])
+    turned = await discord_bot.send(discord_bot.click(message, button(message, NEXT)))
+    assert turned and turned[0].kind == 7
+    assert results(turned[0])[0]["name"].startswith("6. ")
+    assert turned[0].embeds[0]["footer"]["text"].startswith("Page 2/")
+
+
+async def test_search_pages_still_turn_after_a_restart(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("search", query="robot", module="02-ros2"))
+    first = [f["name"] for f in results(calls[-1])]
+    message = discord_bot.message(calls[-1])
+    await discord_bot.bot.close()
+    fresh = await discord_bot.restarted()
+    try:
+        turned = await fresh.send(fresh.click(message, button(message, NEXT)))
+        assert turned and turned[0].kind == 7
+        assert turned[0].embeds[0]["title"] == "Search: robot"
+        assert turned[0].embeds[0]["footer"]["text"].startswith("Page 2/")
+        assert all("`02-ros2/" in f["value"] for f in results(turned[0]))  # still in that module
+        message = fresh.message(turned[0])
+        back = await fresh.send(fresh.click(message, button(message, PREV)))
+        assert [f["name"] for f in results(back[0])] == first
+    finally:
+        await fresh.bot.close()
+
+
+async def test_a_search_too_long_for_its_title_says_to_search_again(discord_bot: BotHarness) -> None:
+    """The title shows the query clipped, so it cannot be read back to re-run: say so, don't guess."""
+    query = "robot " * 60
+    calls = await discord_bot.send(discord_bot.slash("search", query=query.strip()))
+    message = discord_bot.message(calls[-1])
+    assert message["embeds"][0]["title"].endswith("…")
+    turned = await discord_bot.send(discord_bot.click(message, button(message, NEXT)))
+    shown = discord_bot.message(turned[0])
+    assert "run /search again" in shown["content"] and not shown.get("components")
