@@ -21,7 +21,7 @@ from core.answers.links import confine_links
 from core.answers.llm import GroundedLlm, LlmUnavailable, Passage, Turn
 from core.answers.logistics import WHAT, logistics_kind
 from core.books.library import Library
-from core.books.search import MAX_SELECTED_CHARS
+from core.books.search import MAX_QUERY_CHARS, MAX_SELECTED_CHARS
 from core.conversations import Conversations
 from core.errors import InvalidInput
 from core.models.accounts import Course, User
@@ -32,7 +32,7 @@ from core.staff import sees_staff_material
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
+MAX_QUESTION_CHARS = 2000  # the one limit on a question, on every surface (the search's is lower)
 PASSAGES = 6  # retrieved passages an answer may draw on
 HISTORY_MESSAGES = 10  # earlier messages carried into a follow-up
 CLOSEST = 3  # sections named when the book does not answer
@@ -160,7 +160,7 @@ class Answers:
     ) -> AsyncIterator[str | Answer]:
         # A follow-up ("and what about its limits?") is searched with the question before it.
         earlier = next((m.content for m in reversed(history) if m.role == "user"), "")
-        query = f"{earlier} {question}".strip() if earlier else question
+        query = search_query(question, earlier)
         result = await self._library.search(
             course, query, limit=PASSAGES, filters=filters, selected_text=selected, staff=staff
         )
@@ -259,6 +259,26 @@ def _clean_question(question: str) -> str:
     if not text:
         raise InvalidInput("question", "The question is empty: ask something about the book.")
     return text
+
+
+def search_query(question: str, earlier: str = "") -> str:
+    """What is searched for a question: the question (its start, when longer than the search takes),
+    after as much of the earlier question as still fits. A question may be longer than a search
+    query; the answer and the record keep it whole."""
+    query = _clipped(question, MAX_QUERY_CHARS)
+    room = MAX_QUERY_CHARS - len(query) - 1
+    context = _clipped(earlier, room) if earlier and room > 0 else ""
+    return f"{context} {query}" if context else query
+
+
+def _clipped(text: str, limit: int) -> str:
+    """At most `limit` characters of `text`, cut between words when there is a space to cut at."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace() and " " in cut:  # mid-word: drop the cut word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip()
 
 
 def _decline(hits: list[SearchHit], logistics: str | None = None) -> str:
