@@ -61,20 +61,20 @@ async def ask_and_answer(
     found = await who(interaction)
     app = app_of(interaction)
     await app.library.reader.require_book(found.course)
+    options = {
+        "module": module,
+        "selected_text": selected_text,
+        "conversation_id": conversation_id,
+        "surface": "discord",
+        # the class reads a public answer: it may not quote staff-only pages, even a TA's
+        "public": not private and interaction.guild_id is not None,
+    }
+    await app.answers.check(found.course, found.user, question, **options)
     async with respond.working(interaction, ephemeral=private):
         answer = await _streamed(
             interaction,
             app.answers.stream(
-                found.course,
-                found.user,
-                question,
-                module=module,
-                selected_text=selected_text,
-                conversation_id=conversation_id,
-                surface="discord",
-                channel_ref=channel_ref(interaction),
-                # the class reads a public answer: it may not quote staff-only pages, even a TA's
-                public=not private and interaction.guild_id is not None,
+                found.course, found.user, question, channel_ref=channel_ref(interaction), **options
             ),
             pace_of(interaction),
             found.course.book_url,

@@ -57,7 +57,8 @@ async def open_follow_up(harness: BotHarness, reply) -> str:
 async def test_the_quota_refusal_is_shown_only_to_the_asker(discord_bot: BotHarness, book_app: App) -> None:
     await book_app.courses.configure("sample", hourly_question_quota=1)
     await discord_bot.send(discord_bot.slash("ask", question=ZMP))
-    await discord_bot.send(discord_bot.slash("ask", question="What is a support polygon?"))
+    calls = await discord_bot.send(discord_bot.slash("ask", question="What is a support polygon?"))
+    assert all(c.kind != 5 for c in calls)  # told at once: nothing public was ever "thinking"
     [refusal] = held_with(discord_bot, "try again in")
     assert private(refusal)
     everyone = shown_to_all(discord_bot)
@@ -65,14 +66,16 @@ async def test_the_quota_refusal_is_shown_only_to_the_asker(discord_bot: BotHarn
 
 
 async def test_an_unknown_module_is_shown_only_to_the_asker(discord_bot: BotHarness) -> None:
-    await discord_bot.send(discord_bot.slash("ask", question=ZMP, module="ros"))
+    calls = await discord_bot.send(discord_bot.slash("ask", question=ZMP, module="ros"))
+    assert all(c.kind != 5 for c in calls)  # told at once: nothing public was ever "thinking"
     [mistake] = held_with(discord_bot, "No module 'ros'")
     assert private(mistake)
     assert shown_to_all(discord_bot) == []
 
 
 async def test_an_empty_question_is_shown_only_to_the_asker(discord_bot: BotHarness) -> None:
-    await discord_bot.send(discord_bot.slash("ask", question="   "))
+    calls = await discord_bot.send(discord_bot.slash("ask", question="   "))
+    assert all(c.kind != 5 for c in calls)  # told at once: nothing public was ever "thinking"
     [mistake] = held_with(discord_bot, "The question is empty")
     assert private(mistake)
     assert shown_to_all(discord_bot) == []
@@ -90,7 +93,8 @@ async def test_a_book_not_loaded_is_told_privately(discord_bot: BotHarness, book
     other_guild = "700000000000000002"
     await book_app.courses.create("empty", "Empty Course")
     await book_app.courses.bind_guild("empty", other_guild)
-    await discord_bot.send(discord_bot.slash("ask", question=ZMP, guild=other_guild))
+    calls = await discord_bot.send(discord_bot.slash("ask", question=ZMP, guild=other_guild))
+    assert all(c.kind != 5 for c in calls)  # told at once: nothing public was ever "thinking"
     [mistake] = held_with(discord_bot, "not been loaded yet")
     assert private(mistake)
     assert shown_to_all(discord_bot) == []
@@ -102,7 +106,8 @@ async def test_a_public_follow_ups_mistake_is_shown_only_to_the_asker(
     reply = await public_answer(discord_bot)
     form = await open_follow_up(discord_bot, reply)
     await book_app.courses.configure("sample", hourly_question_quota=1)  # the first question used it
-    await discord_bot.send(discord_bot.submit(form, {"question": "Can you give an example?"}))
+    calls = await discord_bot.send(discord_bot.submit(form, {"question": "Can you give an example?"}))
+    assert all(c.kind != 5 for c in calls)  # told at once: nothing public was ever "thinking"
     [refusal] = held_with(discord_bot, "try again in")
     assert private(refusal)
     assert [m["embeds"][0]["title"] for m in shown_to_all(discord_bot)] == [ZMP]
