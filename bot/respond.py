@@ -68,10 +68,10 @@ async def reply(
     Text longer than one message goes out as several; the view rides on the last one.
 
     After a deferral of ours the first piece fills the pending reply: a follow-up does that while it
-    still shows "thinking…", but once the slow notice has replaced that, a follow-up would be a second
-    message under the notice, so the pending reply is edited instead. A private
-    reply to a public deferral can't go there (Discord shows it with the deferral's visibility, to
-    the whole channel), so the public "thinking…" message is deleted and the reply follows privately."""
+    still shows "thinking…", but once the slow notice has replaced that, a follow-up would be a
+    second message under the notice, so the pending reply is edited instead. A private reply to a
+    public deferral can't go there (Discord shows it with the deferral's visibility, to the whole
+    channel), so the public "thinking…" message is deleted and the reply follows privately."""
     pieces = split_message(content) if content else [None]
     pending = await settled(interaction)
     all_embeds = [embed] if embed is not None else list(embeds)
