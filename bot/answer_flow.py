@@ -55,23 +55,26 @@ async def ask_and_answer(
     private: bool = False,
 ) -> Answer:
     """The whole round trip for one question; errors propagate to the central handler."""
+    # What can be checked quickly is checked before deferring, so a mistake is answered privately at
+    # once; anything found later still reaches the asker alone (respond.reply withdraws the public
+    # "thinking…" message for a private one).
+    found = await who(interaction)
+    app = app_of(interaction)
+    await app.library.reader.require_book(found.course)
+    options = {
+        "module": module,
+        "selected_text": selected_text,
+        "conversation_id": conversation_id,
+        "surface": "discord",
+        # the class reads a public answer: it may not quote staff-only pages, even a TA's
+        "public": not private and interaction.guild_id is not None,
+    }
+    await app.answers.check(found.course, found.user, question, **options)
     async with respond.working(interaction, ephemeral=private):
-        found = await who(interaction)
-        app = app_of(interaction)
-        await app.library.reader.require_book(found.course)
         answer = await _streamed(
             interaction,
             app.answers.stream(
-                found.course,
-                found.user,
-                question,
-                module=module,
-                selected_text=selected_text,
-                conversation_id=conversation_id,
-                surface="discord",
-                channel_ref=channel_ref(interaction),
-                # the class reads a public answer: it may not quote staff-only pages, even a TA's
-                public=not private and interaction.guild_id is not None,
+                found.course, found.user, question, channel_ref=channel_ref(interaction), **options
             ),
             pace_of(interaction),
             found.course.book_url,
@@ -111,6 +114,8 @@ async def _streamed(interaction: discord.Interaction, items, pace: Pace, book_ur
         if isinstance(item, Answer):
             answer = item
             continue
+        if not written:
+            await respond.quiet(interaction)  # the first words replace the slow notice for good
         written += item
         now = pace.clock()
         if last_edit is None or now - last_edit >= pace.interval:
@@ -137,6 +142,7 @@ async def deliver(
     """The first message replaces the pending reply; the rest follow; the buttons ride on the last.
     Returns the messages, as Discord holds them."""
     groups = in_messages(answer_embeds(question, answer, book_url))
+    await respond.settled(interaction)  # the answer replaces the pending reply
     posted: list[discord.Message] = []
     for i, group in enumerate(groups):
         last = i == len(groups) - 1

@@ -72,6 +72,17 @@ class Quotas:
             raise RateLimited(retry_after=start + WINDOW - now, what="questions this hour")
         return count
 
+    async def check_question(self, course: Course, user_id: str, role: str | None) -> None:
+        """take_question's refusal, counting nothing: to tell the asker before any work starts.
+        (The question is counted when it is answered; a race lost in between is refused then.)"""
+        if role in EXEMPT_ROLES:
+            return
+        if course.hourly_question_quota == 0:
+            raise PermissionDenied(QUESTIONS_OFF)
+        if await self.remaining(course, user_id) == 0:
+            now = self._clock()
+            raise RateLimited(retry_after=window_start(now) + WINDOW - now, what="questions this hour")
+
     async def charge_question(self, course: Course, user_id: str, role: str | None) -> datetime | None:
         """`take_question`, returning the hour it was counted in (None when nothing was counted)."""
         hour = window_start(self._clock())

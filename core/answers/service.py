@@ -21,10 +21,10 @@ from core.answers.links import confine_links
 from core.answers.llm import GroundedLlm, LlmUnavailable, Passage, Turn
 from core.answers.logistics import WHAT, logistics_kind
 from core.books.library import Library
-from core.books.search import MAX_SELECTED_CHARS
+from core.books.search import MAX_QUERY_CHARS, MAX_SELECTED_CHARS
 from core.conversations import Conversations
 from core.errors import InvalidInput
-from core.models.accounts import Course, User
+from core.models.accounts import Course, Enrollment, User
 from core.models.books import SearchFilters, SearchHit
 from core.models.conversations import Answer, Citation, SectionRef, citation_of
 from core.quotas import Quotas
@@ -32,7 +32,7 @@ from core.staff import sees_staff_material
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
+MAX_QUESTION_CHARS = 2000  # the one limit on a question, on every surface (the search's is lower)
 PASSAGES = 6  # retrieved passages an answer may draw on
 HISTORY_MESSAGES = 10  # earlier messages carried into a follow-up
 CLOSEST = 3  # sections named when the book does not answer
@@ -103,21 +103,9 @@ class Answers:
         """`public`: the answer is shown to others too (a public message in a class channel), so it
         draws on no staff-only page, whoever asks."""
         started = time.perf_counter()
-        question = _clean_question(question)
-        selected = validation.free_text("selected text", selected_text, max_chars=MAX_SELECTED_CHARS) or None
-        if surface not in SURFACES:
-            raise InvalidInput("surface", f"Unknown surface {surface!r}.")
-        enrollment = await self._accounts.member(user.id, course)  # only members ask a course's book
-        # Staff-only pages are searched for staff alone: a student's answer never draws on them.
-        staff = sees_staff_material(enrollment) and not public
-        history = []
-        if conversation_id:
-            _, history = await self._conversations.continue_(
-                user.id, course.id, conversation_id, HISTORY_MESSAGES
-            )
-        filters = None
-        if module:
-            filters = SearchFilters(module=await self._library.reader.resolve_module(course, module, staff))
+        question, selected, enrollment, staff, history, filters = await self._understood(
+            course, user, question, module, selected_text, conversation_id, surface, public
+        )
         # Charged once everything the student typed is known to be good; given back unless the
         # question is answered (and recorded), whatever goes wrong on the way.
         charged = await self._quotas.charge_question(course, user.id, enrollment.role)
@@ -143,6 +131,56 @@ class Answers:
             if not answered and charged is not None:
                 await self._quotas.give_back(course, user.id, charged)
 
+    async def check(
+        self,
+        course: Course,
+        user: User,
+        question: str,
+        *,
+        module: str | None = None,
+        selected_text: str | None = None,
+        conversation_id: str | None = None,
+        surface: str = "cli",
+        public: bool = False,
+    ) -> None:
+        """Would `stream` refuse this question (what was typed, the module, the conversation, the
+        hour's quota)? Raises the same error it would, counting and recording nothing; quick, so a
+        front end can tell the asker before it shows anything to others."""
+        _, _, enrollment, *_ = await self._understood(
+            course, user, question, module, selected_text, conversation_id, surface, public
+        )
+        await self._quotas.check_question(course, user.id, enrollment.role)
+
+    async def _understood(
+        self,
+        course: Course,
+        user: User,
+        question: str,
+        module: str | None,
+        selected_text: str | None,
+        conversation_id: str | None,
+        surface: str,
+        public: bool,
+    ) -> tuple[str, str | None, Enrollment, bool, list, SearchFilters | None]:
+        """The question checked and read: clean question, selected text, enrollment, whether staff
+        pages may be searched, the conversation so far, the module filter."""
+        question = _clean_question(question)
+        selected = validation.free_text("selected text", selected_text, max_chars=MAX_SELECTED_CHARS) or None
+        if surface not in SURFACES:
+            raise InvalidInput("surface", f"Unknown surface {surface!r}.")
+        enrollment = await self._accounts.member(user.id, course)  # only members ask a course's book
+        # Staff-only pages are searched for staff alone: a student's answer never draws on them.
+        staff = sees_staff_material(enrollment) and not public
+        history = []
+        if conversation_id:
+            _, history = await self._conversations.continue_(
+                user.id, course.id, conversation_id, HISTORY_MESSAGES
+            )
+        filters = None
+        if module:
+            filters = SearchFilters(module=await self._library.reader.resolve_module(course, module, staff))
+        return question, selected, enrollment, staff, history, filters
+
     async def _answer(
         self,
         course: Course,
@@ -160,7 +198,7 @@ class Answers:
     ) -> AsyncIterator[str | Answer]:
         # A follow-up ("and what about its limits?") is searched with the question before it.
         earlier = next((m.content for m in reversed(history) if m.role == "user"), "")
-        query = f"{earlier} {question}".strip() if earlier else question
+        query = search_query(question, earlier)
         result = await self._library.search(
             course, query, limit=PASSAGES, filters=filters, selected_text=selected, staff=staff
         )
@@ -259,6 +297,26 @@ def _clean_question(question: str) -> str:
     if not text:
         raise InvalidInput("question", "The question is empty: ask something about the book.")
     return text
+
+
+def search_query(question: str, earlier: str = "") -> str:
+    """What is searched for a question: the question (its start, when longer than the search takes),
+    after as much of the earlier question as still fits. A question may be longer than a search
+    query; the answer and the record keep it whole."""
+    query = _clipped(question, MAX_QUERY_CHARS)
+    room = MAX_QUERY_CHARS - len(query) - 1
+    context = _clipped(earlier, room) if earlier and room > 0 else ""
+    return f"{context} {query}" if context else query
+
+
+def _clipped(text: str, limit: int) -> str:
+    """At most `limit` characters of `text`, cut between words when there is a space to cut at."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace() and " " in cut:  # mid-word: drop the cut word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip()
 
 
 def _decline(hits: list[SearchHit], logistics: str | None = None) -> str:

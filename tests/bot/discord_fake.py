@@ -180,8 +180,11 @@ class FakeDiscord:
         if parts[0] == "webhooks" and len(parts) >= 3:
             token = parts[2]
             if len(parts) == 3 and method == "POST":  # a follow-up
-                if token in self.originals and self.messages[self.originals[token]].get("_loading"):
-                    # The first follow-up after a deferral fills in the "thinking…" message.
+                original = self.messages.get(self.originals.get(token, ""))
+                if original is not None and original.get("_loading"):
+                    # The first follow-up after a deferral fills in the "thinking…" message, with the
+                    # deferral's visibility whatever flags it asks for; once the original is deleted,
+                    # follow-ups are messages of their own.
                     return 200, self._edit(self.originals[token], call)
                 return 200, self._message(self.channels.get(token, "0"), call)
             message_id = parts[4] if len(parts) >= 5 else ""

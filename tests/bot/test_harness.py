@@ -106,8 +106,10 @@ async def test_mistakes_are_worded_and_bugs_get_an_apology(discord_bot: BotHarne
 async def test_slow_work_says_so(discord_bot: BotHarness) -> None:
     bot = await with_probe(discord_bot)
     calls = await bot.send(bot.slash("probe", text="done", what="slow"))
-    assert [c.content for c in calls if c.method == "PATCH"] == [respond.SLOW_TEXT]
-    assert calls[-1].content == "done"
+    # The notice, then the reply in its place: one message, not the notice left above the reply.
+    assert [c.content for c in calls if c.method == "PATCH"] == [respond.SLOW_TEXT, "done"]
+    assert bot.message(calls[-1])["content"] == "done"
+    assert [m["content"] for m in bot.http.messages.values()] == ["done"]
 
 
 async def test_first_use_makes_an_account_in_the_servers_course(discord_bot: BotHarness, book_app) -> None:
