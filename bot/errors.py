@@ -21,6 +21,14 @@ from core.errors import (
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry — something went wrong on our side. It has been logged; please try again in a moment."
+OUT_OF_DATE = (
+    "🔧 This command is out of date: Discord still shows an old version of it. "
+    "The operator has been told; in the meantime, press Ctrl+R (or restart the app) and try again."
+)
+SYNC_HINT = "run `studyhall-bot --sync` to register the bot's current commands with Discord"
+# Discord still lists a command (or its old options) that this bot no longer has: not the user's
+# mistake and not a bug in the code, but a registration the operator has to refresh.
+STALE = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
 
 
 class NeedsCourse(StudyhallError):
@@ -63,13 +71,24 @@ def words(error: BaseException) -> str:
         return f"⚠️ {error.value!r} isn't a valid value for that option."
     if isinstance(error, app_commands.CheckFailure):
         return "🔒 You can't use this command here."
+    if isinstance(error, STALE):
+        return OUT_OF_DATE
     return APOLOGY
 
 
 def is_expected(error: BaseException) -> bool:
     """A user's mistake or a known refusal, as opposed to a bug."""
     error = unwrap(error)
+    if isinstance(error, STALE):
+        return False
     return isinstance(error, StudyhallError | app_commands.AppCommandError)
+
+
+def _command_name(error: BaseException) -> str:
+    if isinstance(error, app_commands.CommandNotFound):
+        return " ".join([*error.parents, error.name])
+    command = getattr(error, "command", None)
+    return getattr(command, "qualified_name", "?")
 
 
 async def report(interaction: discord.Interaction, error: BaseException) -> None:
@@ -79,7 +98,9 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
     from bot.views.course_picker import CoursePicker
 
     original = unwrap(error)
-    if is_expected(original):
+    if isinstance(original, STALE):
+        log.warning("stale command registration (%s): %s", _command_name(original), SYNC_HINT)
+    elif is_expected(original):
         log.debug("interaction refused: %s", original)
     else:
         command = interaction.command.qualified_name if interaction.command else interaction.data
