@@ -59,3 +59,39 @@ async def test_translate_understands_a_language_name(discord_bot: BotHarness) ->
     assert "two-letter" not in text and "not a" not in text
     klingon = await discord_bot.send(discord_bot.slash("translate", section=ZMP, language="Klingon"))
     assert "isn't a language I know" in shown(discord_bot, klingon)["content"]
+
+
+# D8: titles and headings typed by hand -----------------------------------------------------------
+
+
+async def test_read_takes_a_chapter_title_typed_by_hand(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("read", chapter="bipedal balance!"))
+    page = shown(discord_bot, calls)
+    assert page["flags"] & 64
+    assert page["embeds"][0]["title"] == "Bipedal Balance"
+    assert page["embeds"][0]["footer"]["text"].startswith("page 1/2")
+
+
+async def test_read_takes_a_section_heading_typed_by_hand(discord_bot: BotHarness) -> None:
+    by_title = await discord_bot.send(
+        discord_bot.slash("read", chapter="Bipedal Balance", section="Zero Moment Point")
+    )
+    assert shown(discord_bot, by_title)["embeds"][0]["title"] == "Bipedal Balance › Zero Moment Point"
+    alone = await discord_bot.send(discord_bot.slash("read", chapter="zero moment point"))
+    assert shown(discord_bot, alone)["embeds"][0]["title"] == "Bipedal Balance › Zero Moment Point"
+
+
+async def test_explain_takes_a_section_heading_typed_by_hand(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("explain", section="Zero Moment Point"))
+    text = shown(discord_bot, calls)["content"]
+    assert "No chapter" not in text and "Explaining or translating a section" in text
+
+
+async def test_a_title_nearly_right_is_suggested_by_its_title(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("read", chapter="Bipedal Balanse"))
+    text = shown(discord_bot, calls)["content"]
+    assert text.startswith("⚠️ No chapter 'Bipedal Balanse'.") and "Bipedal Balance" in text.split(".", 1)[1]
+    heading = await discord_bot.send(
+        discord_bot.slash("read", chapter="Bipedal Balance", section="Zero Moment Pont")
+    )
+    assert "Zero Moment Point" in shown(discord_bot, heading)["content"]
