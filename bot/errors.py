@@ -8,6 +8,7 @@ import logging
 import discord
 from discord import app_commands
 
+from core.books.reading import BOOK_CHANGED
 from core.errors import (
     AuthenticationFailed,
     InvalidInput,
@@ -39,6 +40,29 @@ class NeedsCourse(StudyhallError):
         self.courses = courses  # (course id, course name)
 
 
+# Things the core names by an internal key (a server id, a UUID, a button's short key, the DM
+# placeholder "for you"): a student is told what is missing, in words, and never shown the key.
+UNNAMED = {
+    "course for this server": "This server isn't linked to a course yet.",
+    "course": "",  # in a DM, "no course 'for you'": the hint says it all
+    # Someone else's is reported exactly as a deleted one, so the words fit both.
+    "conversation": "That conversation isn't in your history (it may have been deleted): see /history.",
+    "answer": "That answer isn't stored any more (it may have been deleted).",
+}
+NO_AI_MODEL = (
+    "{what} needs an AI model, and there is no AI model set up for Studyhall here. "
+    "Ask your instructor; the book's own words are still there with /read and /ask."
+)
+
+
+def _not_found(error: NotFound) -> str:
+    if error.kind == "chapter" and error.hint == BOOK_CHANGED:  # an old button's chapter short key
+        return f"⚠️ That chapter is no longer in the book. {BOOK_CHANGED}"
+    if error.kind in UNNAMED and (error.kind != "course" or error.key == "for you"):
+        return "⚠️ " + " ".join(part for part in (UNNAMED[error.kind], error.hint) if part)
+    return f"⚠️ {error}"
+
+
 def unwrap(error: BaseException) -> BaseException:
     while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         if isinstance(error, app_commands.TransformerError):
@@ -52,12 +76,14 @@ def words(error: BaseException) -> str:
     error = unwrap(error)
     if isinstance(error, RateLimited):
         return f"⏳ {error}"
-    if isinstance(error, InvalidInput | NotFound):
+    if isinstance(error, NotFound):
+        return _not_found(error)
+    if isinstance(error, InvalidInput):
         return f"⚠️ {error}"
     if isinstance(error, PermissionDenied | AuthenticationFailed):
         return f"🔒 {error}"
-    if isinstance(error, LlmRequired):
-        return f"🔌 {error}"
+    if isinstance(error, LlmRequired):  # ANTHROPIC_API_KEY is the operator's business, not a student's
+        return "🔌 " + NO_AI_MODEL.format(what=error.what)
     if isinstance(error, StudyhallError):
         return str(error)
     if isinstance(error, app_commands.MissingPermissions):

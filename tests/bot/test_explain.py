@@ -58,7 +58,7 @@ async def test_without_a_key_it_says_what_is_needed(discord_bot: BotHarness) -> 
     ):
         calls = await discord_bot.send(payload)
         assert calls[0].kind == 5 and calls[0].json["data"]["flags"] & 64
-        assert "needs an Anthropic API key" in calls[-1].content
+        assert "needs an AI model" in calls[-1].content and "ANTHROPIC_API_KEY" not in calls[-1].content
 
 
 async def test_section_autocomplete_offers_real_sections(discord_bot: BotHarness) -> None:

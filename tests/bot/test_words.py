@@ -4,9 +4,10 @@ replies that name things as the student knows them (no ids, keys or environment 
 from __future__ import annotations
 
 import logging
+import re
 
 from tests.bot.discord_fake import Call
-from tests.bot.harness import BotHarness
+from tests.bot.harness import BotHarness, Person
 
 ZMP = "01-foundations/balance-and-zmp.md#zmp"
 
@@ -95,3 +96,73 @@ async def test_a_title_nearly_right_is_suggested_by_its_title(discord_bot: BotHa
         discord_bot.slash("read", chapter="Bipedal Balance", section="Zero Moment Pont")
     )
     assert "Zero Moment Point" in shown(discord_bot, heading)["content"]
+
+
+# D15: error replies name things as the student knows them ---------------------------------------
+
+UUID_LIKE = r"[0-9a-f]{8}-[0-9a-f]{4}-"
+
+
+async def test_an_unbound_server_is_not_named_by_its_id(discord_bot: BotHarness) -> None:
+    elsewhere = "700000000000000077"
+    calls = await discord_bot.send(discord_bot.slash("progress", guild=elsewhere))
+    text = shown(discord_bot, calls)["content"]
+    assert elsewhere not in text and "/course setup" in text
+
+
+async def test_a_dm_from_a_stranger_is_not_told_no_course_for_you(discord_bot: BotHarness) -> None:
+    stranger = Person("800000000000000055", "Lurker")
+    calls = await discord_bot.send(discord_bot.slash("progress", dm=True, person=stranger))
+    text = shown(discord_bot, calls)["content"]
+    assert "for you'" not in text and "I don't know your course yet" in text
+
+
+async def test_students_are_told_there_is_no_ai_model_not_an_env_var(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("explain", section=ZMP))
+    text = shown(discord_bot, calls)["content"]
+    assert "ANTHROPIC_API_KEY" not in text and "API key" not in text and "no AI model" in text
+
+
+async def test_an_old_reader_button_does_not_show_a_short_key(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("read", chapter="01-foundations/sensors.md"))
+    page = shown(discord_bot, calls)
+    button = next(i for row in page["components"] for i in row["components"] if ":n:" in i["custom_id"])
+    parts = button["custom_id"].split(":")
+    parts[4] = "zzzzzzzz"  # a chapter the instructor has since removed from the book
+    button["custom_id"] = ":".join(parts)
+    pressed = await discord_bot.send(discord_bot.click(page, button["custom_id"]))
+    text = shown(discord_bot, pressed)["content"]
+    assert "zzzzzzzz" not in text and "open the chapter again" in text
+
+
+async def test_a_deleted_conversation_is_not_named_by_its_uuid(
+    discord_bot: BotHarness, book_app, course
+) -> None:
+    await discord_bot.send(discord_bot.slash("ask", question="What is the zero moment point?"))
+    listed = await discord_bot.send(discord_bot.slash("history"))
+    message = shown(discord_bot, listed)
+    menu = next(
+        i for row in message["components"] for i in row["components"] if i["custom_id"] == "sh:hist:open"
+    )
+    conversation_id = menu["options"][0]["value"]
+    user = await book_app.accounts.find("discord", "800000000000000001")
+    await book_app.conversations.delete(user.id, conversation_id)
+    opened = await discord_bot.send(discord_bot.click(message, "sh:hist:open", values=[conversation_id]))
+    text = words_of(shown(discord_bot, opened))
+    assert conversation_id not in text and not re.search(UUID_LIKE, text) and "isn't in your history" in text
+
+
+async def test_the_asker_of_a_deleted_answer_is_not_told_only_the_asker_can_rate(
+    discord_bot: BotHarness, book_app
+) -> None:
+    asked = await discord_bot.send(discord_bot.slash("ask", question="What is the zero moment point?"))
+    answer = shown(discord_bot, asked)
+    up = next(
+        i for row in answer["components"] for i in row["components"] if ":rate:up:" in i.get("custom_id", "")
+    )
+    user = await book_app.accounts.find("discord", "800000000000000001")
+    for conversation in await book_app.conversations.list(user.id):
+        await book_app.conversations.delete(user.id, conversation.id)
+    pressed = await discord_bot.send(discord_bot.click(answer, up["custom_id"]))
+    text = shown(discord_bot, pressed)["content"]
+    assert "Only the person who asked" not in text and "no longer stored" in text
