@@ -166,3 +166,16 @@ async def test_the_asker_of_a_deleted_answer_is_not_told_only_the_asker_can_rate
     pressed = await discord_bot.send(discord_bot.click(answer, up["custom_id"]))
     text = shown(discord_bot, pressed)["content"]
     assert "Only the person who asked" not in text and "no longer stored" in text
+
+
+async def test_the_recommend_dismiss_note_names_the_chapter_by_its_title(discord_bot: BotHarness) -> None:
+    calls = await discord_bot.send(discord_bot.slash("recommend"))
+    message = shown(discord_bot, calls)
+    menu = next(
+        i for row in message["components"] for i in row["components"] if i["custom_id"] == "sh:rec:dismiss"
+    )
+    first = menu["options"][0]
+    done = await discord_bot.send(discord_bot.click(message, "sh:rec:dismiss", values=[first["value"]]))
+    note = shown(discord_bot, done)["content"].splitlines()[0]
+    assert note == f"Dismissed **{first['label']}**; it won't be recommended again."
+    assert first["value"] not in note
