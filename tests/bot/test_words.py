@@ -179,3 +179,13 @@ async def test_the_recommend_dismiss_note_names_the_chapter_by_its_title(discord
     note = shown(discord_bot, done)["content"].splitlines()[0]
     assert note == f"Dismissed **{first['label']}**; it won't be recommended again."
     assert first["value"] not in note
+
+
+async def test_someone_who_took_no_quiz_is_not_told_quiz_average_0(discord_bot: BotHarness) -> None:
+    await discord_bot.send(discord_bot.slash("complete", unit="week-1"))  # on the board, no quiz
+    calls = await discord_bot.send(discord_bot.slash("leaderboard"))
+    notes = [
+        m["content"] for m in discord_bot.http.messages.values() if "You are **#" in (m["content"] or "")
+    ]
+    assert calls and notes, "the viewer's own standing is shown"
+    assert "quiz average 0%" not in notes[-1] and "no quiz taken yet" in notes[-1]
