@@ -166,6 +166,10 @@ async def test_the_asker_of_a_deleted_answer_is_not_told_only_the_asker_can_rate
     pressed = await discord_bot.send(discord_bot.click(answer, up["custom_id"]))
     text = shown(discord_bot, pressed)["content"]
     assert "Only the person who asked" not in text and "no longer stored" in text
+    for kind in ("follow", "sources"):  # the other buttons on it say the same, with no raw id
+        button = up["custom_id"].replace("rate:up", kind)
+        other = shown(discord_bot, await discord_bot.send(discord_bot.click(answer, button)))
+        assert "no longer stored" in other["content"] and not re.search(UUID_LIKE, other["content"])
 
 
 async def test_the_recommend_dismiss_note_names_the_chapter_by_its_title(discord_bot: BotHarness) -> None:
