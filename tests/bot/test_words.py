@@ -193,3 +193,14 @@ async def test_someone_who_took_no_quiz_is_not_told_quiz_average_0(discord_bot: 
     ]
     assert calls and notes, "the viewer's own standing is shown"
     assert "quiz average 0%" not in notes[-1] and "no quiz taken yet" in notes[-1]
+
+
+async def test_the_profile_form_takes_a_language_name(discord_bot: BotHarness, book_app) -> None:
+    opened = await discord_bot.send(discord_bot.slash("profile", sub="set"))
+    await discord_bot.send(discord_bot.click(discord_bot.message(opened[0]), "sh:profile:about"))
+    saved = await discord_bot.send(
+        discord_bot.submit("sh:profile:about-form", {"interests": "", "language": "Spanish"})
+    )
+    assert "Saved your interests" in shown(discord_bot, saved)["content"]
+    user = await book_app.accounts.find("discord", "800000000000000001")
+    assert (await book_app.accounts.profile(user.id)).preferred_language == "es"
