@@ -69,7 +69,8 @@ def standing_note(board: Board) -> str | None:
     if me is None:
         return None
     where = f"You are **#{me.rank}** of {board.students}" if board.students else f"You are **#{me.rank}**"
-    note = f"{where} — {me.completion:.0f}% done, quiz average {me.quiz_average:.0f}%."
+    quiz = f"quiz average {me.quiz_average:.0f}%" if board.viewer_took_a_quiz else "no quiz taken yet"
+    note = f"{where} — {me.completion:.0f}% done, {quiz}."
     if board.viewer_hidden:
         note += " You are hidden from the board (show yourself with `/privacy leaderboard show`)."
     return note

@@ -106,6 +106,12 @@ class Conversations:
             raise NotFound("answer", message_id)
         return found[1].id
 
+    async def is_stored(self, message_id: str) -> bool:
+        """Whether a message is still stored, whoever wrote it: tells "deleted" apart from "not
+        yours" when a button on an old answer is pressed (the answer itself is public)."""
+        async with self._store.read() as s:
+            return await s.conversations.message_owner(message_id) is not None
+
     async def sources(self, course_id: str, message_id: str) -> list[Citation]:
         """The passages an answer cited: book text, so anyone in the course who sees the answer may
         read them (the question and the conversation stay the asker's)."""

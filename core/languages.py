@@ -47,6 +47,22 @@ def name_of(code: str) -> str:
     return NAMES.get(code, code)
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.replace("-", " ").split()).casefold()
+
+
+_BY_NAME = {_folded(name): code for code, name in NAMES.items()}
+
+
+def code_for(typed: str) -> str | None:
+    """The code of a language given by its two-letter code or its English name, in any case
+    ("es", "Spanish", "spanish"); None for anything else. The options invite either."""
+    wanted = _folded(typed)
+    if wanted in NAMES:
+        return wanted
+    return _BY_NAME.get(wanted)
+
+
 def matching(typed: str, limit: int) -> list[tuple[str, str]]:
     """(code, name) for what was typed: an exact code first, then codes and names that start with
     it, then names that contain it; the common languages when nothing was typed."""

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core import languages
 from core.errors import InvalidInput
 
 EMAIL = re.compile(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$")
@@ -154,12 +155,15 @@ def interests(values: Iterable[str]) -> list[str]:
 
 
 def language_code(value: str) -> str:
-    cleaned = value.strip().lower()
-    if cleaned not in LANGUAGE_CODES:
+    """A language's ISO 639-1 code from its code or its English name ("es" or "Spanish")."""
+    code = languages.code_for(value)
+    if code is None or code not in LANGUAGE_CODES:
         raise InvalidInput(
-            "language", f"{value!r} is not a two-letter ISO 639-1 language code (e.g. 'en', 'ur', 'es')."
+            "language",
+            f"{value.strip()!r} isn't a language I know: type its English name or two-letter code "
+            "(e.g. 'Spanish' or 'es', 'Urdu' or 'ur').",
         )
-    return cleaned
+    return code
 
 
 def whole_number(field: str, value: int, low: int, high: int) -> int:

@@ -51,7 +51,7 @@ class ExplainCog(FeatureCog, name="Explain"):
             result = await app_of(interaction).explainer.translate(
                 found.course, path, anchor, language, user=found.user
             )
-            code = language.strip().lower()
+            code = languages.code_for(language) or language  # the core accepted it: a code or a name
             head = f"**{_where(result.path, result.anchor)}** in {languages.name_of(code)}:"
             await respond.reply(interaction, f"{head}\n\n{result.text}", ephemeral=True)
 

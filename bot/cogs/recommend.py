@@ -83,9 +83,9 @@ class DismissChapter(discord.ui.DynamicItem[discord.ui.Select], template=r"sh:re
         await interaction.response.defer()  # re-ranking may outlast Discord's 3 s
         found = await who(interaction)
         chapter = self.item.values[0]
-        await app_of(interaction).recommendations.dismiss(found.user, found.course, chapter)
+        title = await app_of(interaction).recommendations.dismiss(found.user, found.course, chapter)
         content, embed, view = await render(interaction)
-        note = f"Dismissed `{chapter}`; it won't be recommended again."
+        note = f"Dismissed **{discord.utils.escape_markdown(title)}**; it won't be recommended again."
         await respond.edit(interaction, f"{note}\n{content}" if content else note, embed=embed, view=view)
 
 

@@ -57,6 +57,9 @@ class RateAnswer(
                 raise NotFound("answer", self.answer_id)
             await app_of(interaction).conversations.feedback(user.id, self.answer_id, self.rating)
         except NotFound as missing:
+            if not await app_of(interaction).conversations.is_stored(self.answer_id):
+                await respond.reply(interaction, GONE, ephemeral=True)  # deleted, by whoever asked
+                return
             raise PermissionDenied(NOT_YOURS_TO_RATE) from missing
         other = "👎" if self.rating == 1 else "👍"
         await respond.reply(
@@ -88,6 +91,9 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
                 raise NotFound("answer", self.answer_id)
             conversation_id = await app_of(interaction).conversations.conversation_of(user.id, self.answer_id)
         except NotFound as missing:
+            if not await app_of(interaction).conversations.is_stored(self.answer_id):
+                await respond.reply(interaction, GONE, ephemeral=True)
+                return
             raise PermissionDenied(NOT_YOURS_TO_FOLLOW) from missing
         # A private answer's follow-up stays private.
         private = bool(interaction.message and interaction.message.flags.ephemeral)

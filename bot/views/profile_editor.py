@@ -175,7 +175,7 @@ class AboutForm(Modal, title="Interests and language"):
         placeholder="e.g. humanoids, reinforcement learning, computer vision",
     )
     language = discord.ui.TextInput(
-        label="Preferred language (ISO 639-1 code)",
+        label="Preferred language (e.g. Spanish or es)",
         custom_id="language",
         required=False,
         min_length=2,

@@ -44,11 +44,30 @@ class BookReader:
         async with self._store.read() as s:
             document = await s.books.document_by_path(course.id, path)
             if document is None or document.status != "ready" or not _visible(document, staff):
-                documents = _seen(await s.books.documents(course.id), staff)
-                paths = [d.path for d in documents if d.status == "ready"]
-                raise NotFound("chapter", path, _suggest(path, paths, "Chapters like it"))
+                # Not a path: what a student types by hand, a chapter's title or a section's heading.
+                document, heading_anchor = await self._by_title(s, course, path, staff)
+                anchor = anchor or heading_anchor
             sections = await s.books.sections(document.id)
-        return _compose(document, sections, anchor)
+        return _compose(document, sections, _anchor_of(sections, anchor))
+
+    async def _by_title(
+        self, s: Any, course: Course, typed: str, staff: bool
+    ) -> tuple[StoredDocument, str]:
+        """(chapter, anchor) whose title, or else whose one section heading, is what was typed
+        (ignoring case and punctuation); NotFound, with the titles and paths like it, otherwise.
+        Only the documents this viewer may see are compared, so a staff-only title stays unknown."""
+        documents = [d for d in _seen(await s.books.documents(course.id), staff) if d.status == "ready"]
+        wanted = _folded(typed)
+        titled = [d for d in documents if wanted and _folded(d.title) == wanted]
+        if len(titled) == 1:
+            return titled[0], ""
+        by_id = {d.id: d for d in documents}
+        outline = [r for r in await s.books.section_outline(course.id, 6) if r["document_id"] in by_id]
+        headed = [r for r in outline if wanted and r["anchor"] and _folded(r["heading"]) == wanted]
+        if len(headed) == 1 and not titled:
+            return by_id[headed[0]["document_id"]], headed[0]["anchor"]
+        names = [d.path for d in documents] + [d.title for d in documents]
+        raise NotFound("chapter", typed, _suggest(typed, list(dict.fromkeys(names)), "Chapters like it"))
 
     async def find_by_keys(
         self, course: Course, chapter: str, section: str = "", staff: bool = False
@@ -157,9 +176,13 @@ def _compose(document: StoredDocument, sections: list[dict[str, Any]], anchor: s
     if anchor:
         start = next((i for i, s in enumerate(sections) if s["anchor"] == anchor), None)
         if start is None:
-            anchors = [s["anchor"] for s in sections if s["anchor"]]
+            named = [s["anchor"] for s in sections if s["anchor"]] + [
+                s["heading"] for s in sections if s["anchor"] and s["level"] > 1
+            ]
             raise NotFound(
-                "section", f"{document.path}#{anchor}", _suggest(anchor, anchors, "Sections like it")
+                "section",
+                f"{document.path}#{anchor}",
+                _suggest(anchor, list(dict.fromkeys(named)), "Sections like it"),
             )
         level = sections[start]["level"]
         end = next(
@@ -190,6 +213,21 @@ def _compose(document: StoredDocument, sections: list[dict[str, Any]], anchor: s
         next_anchor=following,
         staff_only=document.staff_only,
     )
+
+
+def _folded(text: str) -> str:
+    """What was typed, compared as a student means it: case, punctuation and spacing ignored."""
+    kept = "".join(ch if ch.isalnum() else " " for ch in text.casefold())
+    return " ".join(kept.split())
+
+
+def _anchor_of(sections: list[dict[str, Any]], typed: str) -> str:
+    """The anchor typed, or the anchor of the one section whose heading was typed instead."""
+    if not typed or any(s["anchor"] == typed for s in sections):
+        return typed
+    wanted = _folded(typed)
+    headed = [s["anchor"] for s in sections if s["anchor"] and _folded(s["heading"]) == wanted]
+    return headed[0] if len(headed) == 1 else typed
 
 
 def _suggest(wanted: str, options: list[str], label: str) -> str | None:

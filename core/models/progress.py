@@ -66,6 +66,7 @@ class Board(BaseModel):
     rows: list[BoardRow]
     viewer: BoardRow | None = None  # the asking student's own standing (even when hidden)
     viewer_hidden: bool = False
+    viewer_took_a_quiz: bool = True  # False: the viewer's quiz average is "none yet", not 0 %
     students: int = 0
 
 

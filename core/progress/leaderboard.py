@@ -42,7 +42,7 @@ class Leaderboards:
         async with self._store.read() as s:
             rows = await self._visible_top(s, course.id, limit)
             students = await s.leaderboards.students(course.id)
-            viewer, hidden = None, False
+            viewer, hidden, quizzed = None, False, True
             if viewer_id is not None:
                 own = await s.leaderboards.standing(course.id, viewer_id)
                 if own is not None:
@@ -50,12 +50,14 @@ class Leaderboards:
                         course.id, own["completion"], own["quiz_average"]
                     )
                     viewer, hidden = _row(own, ahead + 1), not own["leaderboard_visible"]
+                    quizzed = await s.leaderboards.took_a_quiz(course.id, viewer_id)
         return Board(
             course=course.slug,
             week_start=None,
             rows=rows,
             viewer=viewer,
             viewer_hidden=hidden,
+            viewer_took_a_quiz=quizzed,
             students=students,
         )
 

@@ -49,12 +49,15 @@ class Recommendations:
                 )
         return picks
 
-    async def dismiss(self, user: User, course: Course, chapter: str) -> None:
+    async def dismiss(self, user: User, course: Course, chapter: str) -> str:
+        """Stop recommending `chapter` (a path) to this student; its title, to tell them which."""
         async with self._store.transaction() as s:
             if not await s.recommendations.dismiss(user.id, course.id, chapter.strip()):
                 raise NotFound(
                     "recommendation", chapter, "Only a chapter you were recommended can be dismissed."
                 )
+        titles = {d.path: d.title for d in await self._reader.documents(course)}
+        return titles.get(chapter.strip()) or chapter.strip()
 
     async def _chapter_facts(self, course: Course) -> list[ChapterFacts]:
         async with self._store.read() as s:

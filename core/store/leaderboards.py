@@ -32,6 +32,17 @@ class LeaderboardsRepository:
     async def standing(self, course_id: str, user_id: str) -> Row | None:
         return await self._conn.fetchrow(_BOARD + " AND e.user_id = $2", course_id, user_id)
 
+    async def took_a_quiz(self, course_id: str, user_id: str) -> bool:
+        """Whether a student has any quiz attempt in the course: a quiz average of 0 means "no
+        quiz yet" for them, not a score of 0 %."""
+        return bool(
+            await self._conn.fetchval(
+                "SELECT COUNT(*) FROM quiz_attempts WHERE course_id = $1 AND user_id = $2",
+                course_id,
+                user_id,
+            )
+        )
+
     async def better_than(self, course_id: str, completion: float, quiz_average: float) -> int:
         """How many students stand strictly ahead of this standing (a rank is that plus one)."""
         return await self._conn.fetchval(

@@ -121,7 +121,7 @@ async def test_nobody_opens_or_deletes_someone_elses(discord_bot: BotHarness, bo
     peek = await discord_bot.send(
         discord_bot.click(message, "sh:hist:open", values=[adas], person=OTHER_STUDENT)
     )
-    assert peek[-1].ephemeral and "No conversation" in peek[-1].content
+    assert peek[-1].ephemeral and "isn't in your history" in peek[-1].content
     assert "Ada's private question" not in peek[-1].content
 
     adas_list = await discord_bot.send(discord_bot.slash("history"))
@@ -131,11 +131,11 @@ async def test_nobody_opens_or_deletes_someone_elses(discord_bot: BotHarness, bo
     delete = await discord_bot.send(
         discord_bot.click(discord_bot.message(opened[-1]), f"sh:hist:del:{adas}", person=OTHER_STUDENT)
     )
-    assert "No conversation" in delete[-1].content
+    assert "isn't in your history" in delete[-1].content
     asked = await discord_bot.send(discord_bot.click(discord_bot.message(opened[-1]), f"sh:hist:del:{adas}"))
     forced = await discord_bot.send(
         discord_bot.click(discord_bot.message(asked[0]), f"sh:hist:sure:{adas}", person=OTHER_STUDENT)
     )
-    assert "No conversation" in forced[-1].content
+    assert "isn't in your history" in forced[-1].content
     user = await book_app.accounts.find("discord", STUDENT.id)
     await book_app.conversations.get(user.id, adas)  # still there

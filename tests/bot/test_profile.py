@@ -114,7 +114,7 @@ async def test_bad_values_are_refused_in_words(discord_bot: BotHarness, book_app
     code = await discord_bot.send(
         discord_bot.submit("sh:profile:about-form", {"interests": "", "language": "qq"})
     )
-    assert "ISO 639-1" in code[-1].content
+    assert "isn't a language I know" in code[-1].content
     profile = await book_app.accounts.profile((await ada(book_app)).id)
     assert profile.programming_languages == [] and profile.preferred_language == "en"
 

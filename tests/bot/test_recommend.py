@@ -41,7 +41,7 @@ async def test_dismissing_one_replaces_it_even_after_a_restart(
         done = await fresh.send(fresh.click(fresh.message(calls[-1]), "sh:rec:dismiss", values=[first]))
     finally:
         await fresh.bot.close()
-    assert done[0].kind == 6 and f"Dismissed `{first}`" in done[-1].content
+    assert done[0].kind == 6 and "Dismissed **" in done[-1].content and first not in done[-1].content
     assert first not in [o["value"] for o in options(done[-1])]
     assert first not in [p.path for p in await book_app.recommendations.next_for(user, course)]
 

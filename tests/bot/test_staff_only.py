@@ -70,6 +70,19 @@ async def test_a_student_reading_a_staff_section_gets_the_missing_chapter_answer
     assert hidden[-1].content.startswith("⚠️") and ANSWER_WORD not in seen(hidden)
 
 
+@pytest.mark.parametrize("typed", ["Answer Key", "zero moment point answers", "Solutions Guide"])
+async def test_a_staff_title_or_heading_typed_by_a_student_is_unknown(
+    discord_bot: BotHarness, typed: str
+) -> None:
+    """Titles and headings typed by hand are understood (D8), but only those the student may see."""
+    hidden = await discord_bot.send(discord_bot.slash("read", chapter=typed))
+    assert hidden[-1].content.startswith(f"⚠️ No chapter {typed!r}.")
+    said = hidden[-1].content.replace(typed, "").lower()
+    assert not [w for w in (*SECRET_WORDS, *STAFF_PATHS, "answer key", "solutions guide") if w in said]
+    staff = await discord_bot.send(discord_bot.slash("read", chapter=typed, person=INSTRUCTOR))
+    assert staff[-1].embeds and "staff only" in staff[-1].embeds[0]["footer"]["text"]
+
+
 async def test_next_page_skips_staff_chapters(discord_bot: BotHarness) -> None:
     # The answer key sits right after "Sensing the Body" in the book's order.
     opened = await discord_bot.send(discord_bot.slash("read", chapter="01-foundations/sensors.md"))
