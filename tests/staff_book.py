@@ -14,14 +14,12 @@ import json
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from pathlib import Path
 
 from core.app import App
-from core.books.embeddings import LexicalOnlyEmbedder
 from core.books.layout import SAMPLE_BOOK_ROOT
-from core.books.library import Library
 from core.clock import Clock
+from tests.sample_app import sample_book_app
 
 ANSWER_KEY = "01-foundations/answer-key.md"
 EDUCATOR_GUIDE = "educator-resources/module1-guide.md"
@@ -82,18 +80,6 @@ def build_staff_book(folder: Path) -> Path:
 async def staff_book_app(app: App, clock: Clock, folder: Path, *, globs: bool = True) -> AsyncIterator[App]:
     """`app` (keyword-only) whose course `sample` holds the staff book, units and quizzes included;
     with `globs`, the course hides `*solutions*` too."""
-    library = Library(app.settings, app.store, clock, embedder=LexicalOnlyEmbedder("not needed"))
-    library.after_ingest = app.library.after_ingest
-    await app.courses.create("sample", "Sample Book")
-    if globs:
-        await app.courses.configure("sample", staff_only=GLOBS)
-    course = await app.courses.get("sample")
-    report = await library.ingest(course, build_staff_book(folder))
-    assert not report.failed, report.failed
-    wired = replace(app, library=library)
-    wired.answers = app.answers.using(llm=None, library=library)
-    try:
+    settings = {"staff_only": GLOBS} if globs else {}
+    async with sample_book_app(app, clock, book=build_staff_book(folder), **settings) as wired:
         yield wired
-    finally:
-        await library.close()
-
