@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx2
+
+from core.answers.explain import Explainer
+from core.answers.llm import GroundedLlm
+from core.app import App
 
 REPLY_MODEL = "claude-test-model-20990101"
 
@@ -86,3 +91,27 @@ class MockApi:
     @property
     def bodies(self) -> list[dict[str, Any]]:
         return [json.loads(request.content) for request in self.requests]
+
+
+@asynccontextmanager
+async def scripted_llm(handler: Callable[[httpx2.Request], Any]) -> AsyncIterator[GroundedLlm]:
+    """A real GroundedLlm whose Messages API is `handler` (a MockApi or an async function); no
+    retries, so a scripted failure is seen at once. Closed on exit."""
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
+    llm = GroundedLlm(
+        api_key="test-key",
+        model="claude-test",
+        base_url="http://anthropic.test",
+        max_retries=0,
+        http_client=http,
+    )
+    try:
+        yield llm
+    finally:
+        await llm.close()
+        await http.aclose()
+
+
+def explainer_over(app: App, llm: GroundedLlm) -> Explainer:
+    """The app's explainer, as open_app wires it (quotas included), over another LLM."""
+    return Explainer(app.store, app.library.reader, app.accounts, llm, app.clock, quotas=app.quotas)

@@ -6,14 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-import httpx2
 import pytest
 
 from core import validation
-from core.answers.explain import Explainer
-from core.answers.llm import GroundedLlm
 from core.languages import NAMES
-from tests.answers.messages_api import MockApi, raw_reply, stream_events
+from tests.answers.messages_api import MockApi, explainer_over, raw_reply, scripted_llm, stream_events
 from tests.bot.harness import STUDENT, BotHarness, start_bot
 
 SECTION = "02-ros2/nodes-and-topics.md#topics"
@@ -27,24 +24,13 @@ def streamed(text: str):
 async def with_llm(book_app) -> AsyncIterator[tuple[BotHarness, MockApi]]:
     """The bot over an explainer whose LLM is a scripted Messages API."""
     api = MockApi(streamed("Topics are named channels.\n\n```python\nprint('hi')\n```"))
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(api))
-    llm = GroundedLlm(
-        api_key="test-key",
-        model="claude-test",
-        base_url="http://anthropic.test",
-        max_retries=0,
-        http_client=http,
-    )
-    book_app.explainer = Explainer(
-        book_app.store, book_app.library.reader, book_app.accounts, llm, book_app.clock
-    )
-    harness = await start_bot(book_app)
-    try:
-        yield harness, api
-    finally:
-        await harness.bot.close()
-        await llm.close()
-        await http.aclose()
+    async with scripted_llm(api) as llm:
+        book_app.explainer = explainer_over(book_app, llm)
+        harness = await start_bot(book_app)
+        try:
+            yield harness, api
+        finally:
+            await harness.bot.close()
 
 
 def test_every_accepted_language_has_a_name() -> None:

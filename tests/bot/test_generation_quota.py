@@ -8,9 +8,7 @@ from collections.abc import AsyncIterator
 import httpx2
 import pytest
 
-from core.answers.explain import Explainer
-from core.answers.llm import GroundedLlm
-from tests.answers.messages_api import MockApi, raw_reply, stream_events
+from tests.answers.messages_api import MockApi, explainer_over, raw_reply, scripted_llm, stream_events
 from tests.bot.harness import INSTRUCTOR, BotHarness, start_bot
 
 TOPICS = "02-ros2/nodes-and-topics.md#topics"
@@ -21,29 +19,13 @@ BALANCE = "01-foundations/balance-and-zmp.md"
 async def with_llm(book_app) -> AsyncIterator[tuple[BotHarness, MockApi]]:
     """The bot over the app's own explainer wiring, with a scripted Messages API as its LLM."""
     api = MockApi(raw_reply(200, b"".join(stream_events(["An explanation."], [])), "text/event-stream"))
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(api))
-    llm = GroundedLlm(
-        api_key="test-key",
-        model="claude-test",
-        base_url="http://anthropic.test",
-        max_retries=0,
-        http_client=http,
-    )
-    book_app.explainer = Explainer(
-        book_app.store,
-        book_app.library.reader,
-        book_app.accounts,
-        llm,
-        book_app.clock,
-        quotas=book_app.quotas,
-    )
-    harness = await start_bot(book_app)
-    try:
-        yield harness, api
-    finally:
-        await harness.bot.close()
-        await llm.close()
-        await http.aclose()
+    async with scripted_llm(api) as llm:
+        book_app.explainer = explainer_over(book_app, llm)
+        harness = await start_bot(book_app)
+        try:
+            yield harness, api
+        finally:
+            await harness.bot.close()
 
 
 async def test_explain_and_translate_past_the_quota_are_refused(with_llm, book_app) -> None:
@@ -85,31 +67,18 @@ async def test_identical_requests_in_flight_share_one_llm_call(book_app, clock) 
         await gate.wait()
         return raw_reply(200, b"".join(stream_events(["Hola."], [])), "text/event-stream")()
 
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(api))
-    llm = GroundedLlm(
-        api_key="test-key",
-        model="claude-test",
-        base_url="http://anthropic.test",
-        max_retries=0,
-        http_client=http,
-    )
-    explainer = Explainer(
-        book_app.store, book_app.library.reader, book_app.accounts, llm, clock, quotas=book_app.quotas
-    )
     ada = await book_app.accounts.resolve("discord", "800000000000000001", "Ada")
     grace = await book_app.accounts.resolve("discord", "800000000000000002", "Grace")
     await book_app.courses.configure("sample", hourly_question_quota=5)
     course = await book_app.courses.get("sample")
-    try:
+    async with scripted_llm(api) as llm:
+        explainer = explainer_over(book_app, llm)
         first = asyncio.create_task(explainer.translate(course, BALANCE, "", "es", user=ada))
         await asyncio.sleep(0.2)
         second = asyncio.create_task(explainer.translate(course, BALANCE, "", "es", user=grace))
         await asyncio.sleep(0.2)
         gate.set()
         results = await asyncio.gather(first, second)
-    finally:
-        await llm.close()
-        await http.aclose()
     assert results[0].text == results[1].text and results[0].text.startswith("Hola.")
     assert len(calls) == 1
     assert await book_app.quotas.remaining(course, ada.id) == 4
