@@ -7,7 +7,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.context import app_of, onlooker
+from bot.context import app_of, existing_account, onlooker
 from bot.limits import MAX_CHOICES, clip
 from core.errors import StudyhallError
 from core.models.accounts import Course
@@ -27,12 +27,7 @@ async def _course(interaction: discord.Interaction) -> Course | None:
 async def _sees_staff(interaction: discord.Interaction, course: Course) -> bool:
     """The core's decision, looked up without writing: suggestions never name a staff-only page
     to anyone but the course's staff."""
-    app = app_of(interaction)
-    try:
-        user = await app.accounts.find("discord", str(interaction.user.id))
-    except StudyhallError:
-        return False
-    return await app.staff.sees_staff_material(user, course)
+    return await app_of(interaction).staff.sees_staff_material(await existing_account(interaction), course)
 
 
 async def _toc(interaction: discord.Interaction, course: Course) -> list[TocModule]:

@@ -14,26 +14,16 @@ from discord.ext import commands, tasks
 
 from bot import respond
 from bot.cogs.base import FeatureCog
-from bot.context import account, app_of, course_of
+from bot.context import account, app_of, course_of, existing_account
 from bot.takedown import said, take_down
 from bot.views.base import View, reported
 from bot.views.keep import KeepIt
-from core.errors import NotFound
-from core.models.accounts import User
 
 log = logging.getLogger(__name__)
 
 CONFIRM_FOR = 600  # seconds a "forget me" confirmation stays valid
 SWEEP_EVERY_MINUTES = 10  # how often public messages left by a CLI or MCP forget are taken down
 NOTHING_STORED = "Studyhall has nothing stored about you."
-
-
-async def _existing(interaction: discord.Interaction) -> User | None:
-    """The person's account if they have one: asking about your data should not create it."""
-    try:
-        return await app_of(interaction).accounts.find("discord", str(interaction.user.id))
-    except NotFound:
-        return None
 
 
 def export_file(data: dict, limit: int) -> discord.File:
@@ -73,7 +63,7 @@ class ConfirmForget(
                 interaction, "⌛ That confirmation expired; run `/privacy forget` again.", view=None
             )
             return
-        user = await _existing(interaction)
+        user = await existing_account(interaction)  # asking about your data creates none
         if user is None:
             await respond.edit(interaction, NOTHING_STORED, view=None)
             return
@@ -132,7 +122,7 @@ class PrivacyCog(FeatureCog, name="Privacy"):
     @privacy.command(name="export")
     async def export(self, interaction: discord.Interaction) -> None:
         """Everything Studyhall stores about you, as a JSON file (only you see it)."""
-        user = await _existing(interaction)
+        user = await existing_account(interaction)  # asking about your data creates none
         if user is None:
             await respond.reply(interaction, NOTHING_STORED, ephemeral=True)
             return
@@ -146,7 +136,7 @@ class PrivacyCog(FeatureCog, name="Privacy"):
     @privacy.command(name="forget")
     async def forget(self, interaction: discord.Interaction) -> None:
         """Delete your account and all your data (asks you to confirm)."""
-        if await _existing(interaction) is None:
+        if await existing_account(interaction) is None:  # asking about your data creates none
             await respond.reply(interaction, NOTHING_STORED, ephemeral=True)
             return
         asked = int(app_of(interaction).clock().timestamp())
