@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from core.app import open_app
-from core.commands import answers, books, courses, database, doctor, progress, tokens, users
+from core.commands import answers, books, courses, database, demo, doctor, progress, tokens, users
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
 from core.redact import redact_text, redact_url
@@ -18,7 +18,7 @@ from core.settings import Settings
 
 log = logging.getLogger("studyhall")
 
-SUBCOMMANDS = (database, courses, books, answers, progress, tokens, users, doctor)
+SUBCOMMANDS = (demo, database, courses, books, answers, progress, tokens, users, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(args.verbose)
+    configure_logging(args.verbose, prog="studyhall")
     try:
         settings = load_settings()
     except ValueError as err:
@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings, args))
     except StudyhallError as err:
         return _fail(str(err))
+    except BrokenPipeError:  # `studyhall toc | head`: the reader has what it wanted
+        return _quietly_closed()
     except (OSError, ConnectionError) as err:
         where = redact_url(settings.resolved_database_url())
         return _fail(f"cannot reach the database ({where}): {err}")
@@ -60,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
     async with open_app(settings) as app:
         return await args.handler(app, args)
+
+
+def _quietly_closed() -> int:
+    """Exit 0 without a word, as Unix tools do; stdout points at /dev/null so that the interpreter's
+    own flush at exit cannot complain about the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 def _fail(message: str) -> int:

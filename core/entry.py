@@ -11,16 +11,33 @@ from core.redact import RedactingFilter
 from core.settings import Settings
 
 
-def configure_logging(verbose: bool) -> None:
-    """Logs go to stderr (stdout may be a protocol), once, at the chosen level."""
+def configure_logging(verbose: bool, *, prog: str | None = None) -> None:
+    """Logs go to stderr (stdout may be a protocol), once, at the chosen level. A command a person
+    runs (`prog`) shows its few warnings as its own lines ("studyhall: warning: …"); with -v, and
+    for the servers, each line names its logger."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if prog is not None and not verbose:
+        for handler in logging.getLogger().handlers:
+            if type(handler) is logging.StreamHandler:  # ours, not a test runner's capture
+                handler.setFormatter(_PlainLines(prog))
     for handler in logging.getLogger().handlers:  # no URL password in any log line
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
+
+
+class _PlainLines(logging.Formatter):
+    """ "studyhall: warning: …", as a command's own messages read."""
+
+    def __init__(self, prog: str):
+        super().__init__()
+        self._prog = prog
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{self._prog}: {record.levelname.lower()}: {record.getMessage()}"
 
 
 def load_settings() -> Settings:

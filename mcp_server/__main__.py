@@ -51,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(err))
     except (OSError, ConnectionError) as err:
         return _fail(f"cannot start: {err}")
+    except SystemExit as err:  # a server library giving up on its own: still one line, status 1
+        return _fail(f"cannot start (status {err.code})")
     except KeyboardInterrupt:
         pass
     return 0
@@ -59,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _serve(settings: Settings, args: argparse.Namespace) -> None:
     async with open_app(settings) as app:  # migrates the database
         course = await app.courses.get(args.course)
+        if args.http:  # a port in use: one line, before anything else is said or started
+            from mcp_server.http import listening_socket
+
+            listening = listening_socket(args.host, args.port)
         # Load the model and index in the background: the first search waits for it, startup does not.
         warming = asyncio.create_task(app.library.warm(course))
         warming.add_done_callback(_report_warm)
@@ -70,7 +76,7 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
                     log.warning("serving on %s: anyone who can reach it still needs a token", args.host)
                 log.warning("Studyhall MCP for %r at %s/mcp", course.slug, base_url(args.host, args.port))
                 server = uvicorn_server(app, course.slug, args.host, args.port)
-                await server.serve()
+                await server.serve(sockets=[listening])
                 if not server.started:
                     raise OSError(f"could not listen on {args.host}:{args.port}")
             else:

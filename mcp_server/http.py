@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 
 import uvicorn
 from mcp.server import MCPServer
@@ -52,6 +54,28 @@ def http_app(app: App, course_slug: str, host: str, port: int) -> Starlette:
     # Outermost of the app's middleware: it runs before the SDK's bearer-token check.
     starlette.add_middleware(RequestLimits, core=app, in_flight=app.settings.mcp_in_flight)
     return starlette
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The bound, listening socket uvicorn serves on. Bound here so that a port in use is an
+    OSError with one readable line, not uvicorn's log line and its exit status 3."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as err:
+        raise OSError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as err:
+        sock.close()
+        if err.errno == errno.EADDRINUSE:
+            raise OSError(f"{host}:{port} is already in use; pick another --port") from None
+        raise OSError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    return sock
 
 
 def uvicorn_server(app: App, course_slug: str, host: str, port: int) -> uvicorn.Server:

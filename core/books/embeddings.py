@@ -39,6 +39,10 @@ _TRAINED_MAX_TOKENS = {
     "sentence-transformers/paraphrase-multilingual-mpnet-base-v2": 128,
 }
 
+NO_MODEL = (
+    "no embedding model, so search matches keywords only: set STUDYHALL_EMBEDDING_MODEL_PATH to a "
+    "local model folder (`studyhall doctor` says why)"
+)
 _HOW_TO_FIX = (
     "Set STUDYHALL_EMBEDDING_MODEL_PATH=/path/to/model-folder (a local FastEmbed/ONNX model "
     "folder), or STUDYHALL_EMBEDDING_MODEL=<fastembed model name> on a machine with network "
@@ -202,7 +206,7 @@ def load_embedder(
             loaded = TextEmbedding(name, local_files_only=True, **options)
             return _ready(loaded, name, f"cache {cache}", max_tokens, started)
         except Exception as exc:  # a broken cache entry: try the hub below
-            log.warning("Embedding model %s is in %s but did not load: %s", name, cache, exc)
+            log.info("Embedding model %s is in %s but did not load: %s", name, cache, exc)
 
     if os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "TRUE", "YES", "ON"}:
         return _fallback(
@@ -282,7 +286,8 @@ def _ready(loaded: Any, name: str, source: str, max_tokens: int | None, started:
 
 
 def _fallback(reason: str, requested: str, started: float) -> LexicalOnlyEmbedder:
-    log.warning("No embedding model (decided in %.2f s): %s", time.perf_counter() - started, reason)
+    # The detail is for `-v` and `studyhall doctor`; the library says it in one line (NO_MODEL).
+    log.info("No embedding model (decided in %.2f s): %s", time.perf_counter() - started, reason)
     return LexicalOnlyEmbedder(reason, requested=requested)
 
 

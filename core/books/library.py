@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.books import audience
-from core.books.embeddings import Embedder, load_embedder
+from core.books.embeddings import NO_MODEL, Embedder, load_embedder
 from core.books.ingest import BookIngestor, IngestReport, Progress
 from core.books.limits import BookLimits
 from core.books.reading import BookReader
@@ -73,7 +73,7 @@ class Library:
                 max_tokens=EMBED_MAX_TOKENS,
             )
             if not self._embedder.available:
-                log.warning("dense embeddings unavailable: %s", self._embedder.reason)
+                log.warning(NO_MODEL)  # once per process; the reason is logged at INFO
         return self._embedder
 
     async def _parts(self) -> tuple[BookIngestor, BookSearch, IndexSync]:

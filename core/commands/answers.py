@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     usage.set_defaults(handler=show_usage)
 
 
-async def _local_user(app: App, course: Course) -> User:
+async def local_user(app: App, course: Course) -> User:
     """The person at this terminal (the operator), made a member of the course they ask, hidden
     from its leaderboard: asking from the CLI is the operator's explicit act, not a student's."""
     user = await app.accounts.resolve("local", LOCAL_SUBJECT, "Local user")
@@ -78,7 +78,7 @@ def print_answer(answer: Answer) -> None:
 
 async def ask_book(app: App, args: argparse.Namespace) -> int:
     course = await app.courses.get(args.course)
-    user = await _local_user(app, course)
+    user = await local_user(app, course)
     if args.batch:
         return await _batch(app, course, user, args)
     if not args.question:
@@ -150,7 +150,7 @@ async def _batch(app: App, course: Course, user: User, args: argparse.Namespace)
 
 async def chat_with_book(app: App, args: argparse.Namespace) -> int:
     course = await app.courses.get(args.course)
-    user = await _local_user(app, course)
+    user = await local_user(app, course)
     if not app.answers.llm_available:
         print("(No ANTHROPIC_API_KEY: answers are the book's own sentences.)")
     print(f"Ask {course.name} anything; an empty line or Ctrl-D ends the chat.")

@@ -65,11 +65,7 @@ async def ingest_book(app: App, args: argparse.Namespace) -> int:
         raise InvalidInput("path", "Give the book's folder, or --sample for the sample book.")
     root = SAMPLE_BOOK_ROOT if args.sample else args.path
     course = await _course_for_ingest(app, args)
-    embedder = await app.library.embedder()
-    if not embedder.available:
-        print(
-            f"WARNING: no embedding model — searching by keywords only.\n  {embedder.reason}", file=sys.stderr
-        )
+    await app.library.embedder()  # loaded before the bar starts: its one line, if any, comes first
     bar = ProgressBar()
     report = await app.library.ingest(course, root, bar)
     bar.finish()
@@ -110,9 +106,6 @@ async def search_book(app: App, args: argparse.Namespace) -> int:
     staff = args.staff
     module = await app.library.reader.resolve_module(course, args.module, staff) if args.module else None
     filters = SearchFilters(module=module, week=args.week, path=args.path)
-    embedder = await app.library.embedder()
-    if not embedder.available:
-        print(f"WARNING: keyword-only search. {embedder.reason}", file=sys.stderr)
     if args.batch:
         return await _batch(app, course, args, filters)
     if not args.query and not args.selected:
