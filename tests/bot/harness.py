@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import types
 from dataclasses import dataclass
 from typing import Any
 
 import discord
+import discord.http
+import discord.webhook.async_
 
 from bot.client import StudyhallBot
 from tests.bot.discord_fake import APP_ID, BOT_USER, Call, FakeDiscord, public
@@ -86,6 +89,21 @@ class BotHarness:
     async def restarted(self) -> BotHarness:
         """A fresh bot over the same core, as after a restart; Discord still holds what was sent."""
         return await start_bot(self.bot.app, self.http)
+
+    async def restart(self) -> BotHarness:
+        """Restart mid-flow, in one call: the old bot is closed (its in-memory views and modals die
+        with it) and this harness now drives a fresh bot over the same core and the same Discord,
+        which still holds every message. Returns the harness, for `harness = await harness.restart()`."""
+        await self.bot.close()
+        fresh = await start_bot(self.bot.app, self.http)
+        self.bot, self.views = fresh.bot, fresh.views
+        return self
+
+    async def advance(self, seconds: float) -> None:
+        """Let `seconds` pass: interaction tokens age (15 minutes after its interaction, every
+        webhook call with a token gets Discord's 401 "Invalid Webhook Token") and views time out."""
+        self.http.now += seconds
+        await self.advance_views(seconds)
 
     async def send(self, payload: dict[str, Any]) -> list[Call]:
         """Deliver one interaction as the gateway would; the calls it made, once all its work is done."""
@@ -328,10 +346,35 @@ def _find_component(items: list[dict[str, Any]], custom_id: str) -> dict[str, An
     return None
 
 
+class _RetryWaits(types.ModuleType):
+    """`asyncio` as discord.py's HTTP modules see it, except `sleep`: the waits of its retry logic
+    (a 429's retry_after, the back-off after a 5xx, a bucket's reset) pass on the fake's clock at
+    once. Everything else, and every other module's asyncio.sleep, is the real one."""
+
+    def __init__(self) -> None:
+        super().__init__("asyncio")
+        self.fake: FakeDiscord | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    async def sleep(self, delay: float, result: Any = None) -> Any:
+        if self.fake is not None:
+            await self.fake.sleep(delay)
+        await asyncio.sleep(0)
+        return result
+
+
+_RETRY_WAITS = _RetryWaits()
+discord.http.asyncio = _RETRY_WAITS  # type: ignore[attr-defined]
+discord.webhook.async_.asyncio = _RETRY_WAITS  # type: ignore[attr-defined]
+
+
 async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHarness:
     """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
     bot = StudyhallBot(app)
     fake = discord_http or FakeDiscord()
+    _RETRY_WAITS.fake = fake
     fake.home_guild = fake.home_guild or GUILD_ID  # channels the tests name are the test server's
     bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake
     await bot._async_setup_hook()
