@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -31,9 +33,12 @@ def intents() -> discord.Intents:
 
 
 class StudyhallBot(commands.AutoShardedBot):
-    """`app` is the wired core; None only for printing or syncing the commands."""
+    """`app` is the wired core; None only for printing or syncing the commands. `clock` is Discord's
+    time (tests drive it), against which an interaction token's age is read."""
 
-    def __init__(self, app: App | None, **options: Any):
+    def __init__(
+        self, app: App | None, *, clock: Callable[[], datetime] = discord.utils.utcnow, **options: Any
+    ):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -43,6 +48,7 @@ class StudyhallBot(commands.AutoShardedBot):
             **options,
         )
         self.app = app
+        self.clock = clock
 
     async def setup_hook(self) -> None:
         from bot.views.course_picker import PickCourse  # here: the picker needs this module

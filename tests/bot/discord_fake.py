@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ BOT_USER = {
     "bot": True,
 }
 API_PREFIX = "/api/v10"
+EPOCH = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Discord's wall time when the fake's clock reads 0
 TOKEN_LIFETIME = 15 * 60  # an interaction's token works for 15 minutes after it was created
 CALLBACK_DEADLINE = 3.0  # and its first response must come within 3 seconds
 INVALID_TOKEN = {"message": "Invalid Webhook Token", "code": 50027}
@@ -221,6 +223,10 @@ class FakeDiscord:
         """Answer the next `times` requests matching `route_pattern` (a regex searched in
         "METHOD /path", e.g. r"PATCH /webhooks/.*/@original") with a 429 or a 5xx."""
         self.failures.append(Failure(re.compile(route_pattern), status, retry_after, global_, times))
+
+    def wall(self) -> datetime:
+        """Discord's time now (interaction ids are snowflakes of it)."""
+        return EPOCH + timedelta(seconds=self.now)
 
     async def sleep(self, seconds: float) -> None:
         """discord.py's waits between retries: time passes on the fake's clock, not the test's."""

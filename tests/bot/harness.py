@@ -84,6 +84,7 @@ class BotHarness:
         self.bot = bot
         self.http = discord_http
         self._ids = itertools.count(1_100_000_000_000_000_000)
+        self._increments = itertools.count()
         self.views: list[discord.ui.View] = []  # every view discord.py was handed to listen on
 
     async def restarted(self) -> BotHarness:
@@ -146,6 +147,11 @@ class BotHarness:
             await asyncio.wait(timeouts)
         await self.settle(before)
 
+    def interaction_id(self) -> int:
+        """A snowflake of the fake's time now, as Discord's ids are: the bot reads a token's age
+        from it (Interaction.created_at)."""
+        return discord.utils.time_snowflake(self.http.wall()) + next(self._increments) % (1 << 22)
+
     # payloads -----------------------------------------------------------------------------------
 
     def _base(
@@ -161,7 +167,7 @@ class BotHarness:
         channel = DM_CHANNEL_ID if dm else CHANNEL_ID
         self.http.expect(token, channel, message_id)
         payload: dict[str, Any] = {
-            "id": str(next(self._ids)),
+            "id": str(self.interaction_id()),
             "application_id": str(APP_ID),
             "type": kind,
             "token": token,
@@ -372,8 +378,8 @@ discord.webhook.async_.asyncio = _RETRY_WAITS  # type: ignore[attr-defined]
 
 async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHarness:
     """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
-    bot = StudyhallBot(app)
     fake = discord_http or FakeDiscord()
+    bot = StudyhallBot(app, clock=fake.wall)  # the bot's "now" is Discord's, as the fake keeps it
     _RETRY_WAITS.fake = fake
     fake.home_guild = fake.home_guild or GUILD_ID  # channels the tests name are the test server's
     bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake
