@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.cogs import EXTENSIONS
 from bot.errors import report
 from bot.respond import NO_MENTIONS
+from bot.views import forms
 from bot.views.keep import KeepIt
 from core.app import App
 
@@ -57,6 +58,10 @@ class StudyhallBot(commands.AutoShardedBot):
         self.add_dynamic_items(PickCourse)  # asked by the error handler, from any command in a DM
         for name in EXTENSIONS:
             await self.load_extension(name)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Modal submits of persistent forms (discord.py only answers modals it holds in memory)."""
+        await forms.dispatch(self, interaction)
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
