@@ -70,7 +70,9 @@ async def deliver_elsewhere(
             )
 
     if in_channel and interaction.channel_id is not None and interaction.guild_id is not None:
-        channel = interaction.client.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)
+        channel = interaction.client.get_partial_messageable(
+            interaction.channel_id, guild_id=interaction.guild_id
+        )
         try:
             await send_to(channel)
             log.info("interaction token expired: reply posted in channel %s", interaction.channel_id)

@@ -50,7 +50,11 @@ class Failure:
             return self.status, SERVER_ERRORS.get(self.status, SERVER_ERRORS[500]), {}
         # Discord's 429 as discord.py reads it: the JSON body's retry_after (and global), the
         # X-RateLimit-* headers, and Via (without Via discord.py takes it for a Cloudflare ban).
-        body = {"message": "You are being rate limited.", "retry_after": self.retry_after, "global": self.global_}
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": self.retry_after,
+            "global": self.global_,
+        }
         if not self.global_:
             body["code"] = 0
         headers = {
@@ -335,9 +339,14 @@ class FakeDiscord:
             recipient = str(call.json["recipient_id"])
             channel = self.dms.setdefault(recipient, self.snowflake())
             self.channel_guilds.pop(channel, None)
-            return 200, {"id": channel, "type": 1, "last_message_id": None, "recipients": [
-                {"id": recipient, "username": "someone", "discriminator": "0", "avatar": None}
-            ]}
+            return 200, {
+                "id": channel,
+                "type": 1,
+                "last_message_id": None,
+                "recipients": [
+                    {"id": recipient, "username": "someone", "discriminator": "0", "avatar": None}
+                ],
+            }
         return 404, {"message": "404: Not Found", "code": 0}
 
     def _channel_message(self, channel_id: str, message_id: str, call: Call) -> tuple[int, Any]:

@@ -152,6 +152,64 @@ class BotHarness:
         from it (Interaction.created_at)."""
         return discord.utils.time_snowflake(self.http.wall()) + next(self._increments) % (1 << 22)
 
+    def cache_guild(
+        self, channels: list[str], *, bot_denied: dict[str, discord.Permissions] | None = None
+    ) -> discord.Guild:
+        """The test server as the gateway's GUILD_CREATE gives it (the guilds intent): these text
+        channels, @everyone's role, the bot's own role and member, and for each channel in
+        `bot_denied` an overwrite denying the bot those permissions there."""
+        bot_role = str(next(self._ids))
+        denied = bot_denied or {}
+        data: dict[str, Any] = {
+            "id": GUILD_ID,
+            "name": "Robotics 101",
+            "owner_id": INSTRUCTOR.id,
+            "member_count": 3,
+            "roles": [
+                {"id": GUILD_ID, "name": "@everyone", "permissions": str(STUDENT_PERMISSIONS), "position": 0},
+                {
+                    "id": bot_role,
+                    "name": "Studyhall",
+                    "permissions": str(STUDENT_PERMISSIONS),
+                    "position": 1,
+                    "managed": True,
+                    "tags": {"bot_id": str(APP_ID)},
+                },
+            ],
+            "members": [
+                {
+                    "user": BOT_USER,
+                    "roles": [bot_role],
+                    "joined_at": "2026-09-01T00:00:00+00:00",
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
+            ],
+            "channels": [
+                {
+                    "id": channel,
+                    "type": 0,
+                    "guild_id": GUILD_ID,
+                    "name": f"channel-{i}",
+                    "position": i,
+                    "permission_overwrites": (
+                        [{"id": str(APP_ID), "type": 1, "allow": "0", "deny": str(denied[channel].value)}]
+                        if channel in denied
+                        else []
+                    ),
+                }
+                for i, channel in enumerate(channels)
+            ],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+        }
+        self.bot._connection._add_guild_from_data(data)
+        guild = self.bot.get_guild(int(GUILD_ID))
+        assert guild is not None and guild.me is not None
+        return guild
+
     # payloads -----------------------------------------------------------------------------------
 
     def _base(

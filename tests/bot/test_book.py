@@ -210,7 +210,11 @@ async def test_an_ingest_whose_channel_is_closed_to_the_bot_dms_the_instructor(
     discord_bot.http.hidden_channels.add(CHANNEL_ID)
     await _ingest_outliving_the_token(discord_bot, book_app, monkeypatch, minutes=16)
     dm = discord_bot.http.dms[INSTRUCTOR.id]
-    assert any("Book ingested" in (e.get("title") or "") for m in discord_bot.http.in_channel(dm) for e in m["embeds"])
+    assert any(
+        "Book ingested" in (e.get("title") or "")
+        for m in discord_bot.http.in_channel(dm)
+        for e in m["embeds"]
+    )
 
 
 async def test_an_ingest_that_fails_after_the_token_died_tells_the_instructor_by_dm(

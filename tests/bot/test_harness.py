@@ -181,7 +181,10 @@ async def test_a_token_dies_fifteen_minutes_after_its_interaction(discord_bot: B
     await discord_bot.advance(15 * 60)
     cog.gate.set()
     calls = await running
-    assert calls[-1].status == 401 and calls[-1].response == {"message": "Invalid Webhook Token", "code": 50027}
+    assert calls[-1].status == 401 and calls[-1].response == {
+        "message": "Invalid Webhook Token",
+        "code": 50027,
+    }
     assert isinstance(cog.error, discord.HTTPException) and cog.error.code == 50027
 
 

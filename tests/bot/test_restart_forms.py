@@ -12,7 +12,10 @@ from tests.bot.test_ask import ZMP, answer_calls, answer_id, conversations_of
 def _fields(opened) -> dict[str, str]:
     """What the student sends back: every text input of the form, as shown (its default)."""
     form = opened[0].json["data"]
-    return {row["components"][0]["custom_id"]: row["components"][0].get("value") or "" for row in form["components"]}
+    return {
+        row["components"][0]["custom_id"]: row["components"][0].get("value") or ""
+        for row in form["components"]
+    }
 
 
 async def test_a_follow_up_typed_across_a_restart_is_answered(discord_bot: BotHarness, book_app: App) -> None:
@@ -85,7 +88,11 @@ async def test_the_dm_course_picker_works_after_a_restart(discord_bot: BotHarnes
     discord_bot = await discord_bot.restart()
     picked = await discord_bot.send(
         discord_bot.click(
-            discord_bot.message(asked[-1]), select["custom_id"], values=[other.id], person=OTHER_STUDENT, dm=True
+            discord_bot.message(asked[-1]),
+            select["custom_id"],
+            values=[other.id],
+            person=OTHER_STUDENT,
+            dm=True,
         )
     )
     assert "Other Course" in discord_bot.message(picked[0])["content"]
