@@ -242,3 +242,14 @@ async def test_a_restart_keeps_what_discord_holds_and_forgets_in_memory_views(
     await bot.bot.add_cog(Probe())
     again = await bot.send(bot.slash("probe", text="after"))
     assert bot.message(again[-1])["content"] == "after"
+
+
+async def test_a_first_response_later_than_3_seconds_is_an_unknown_interaction(
+    discord_bot: BotHarness,
+) -> None:
+    bot = await with_probe(discord_bot)
+    # A 429 whose retry_after outlasts the 3-second deadline: Discord no longer knows the interaction.
+    bot.http.fail_next(r"POST /interactions/.*/callback", status=429, retry_after=3.5)
+    calls = await bot.send(bot.slash("probe", text="x", what="mistake"))
+    assert [c.status for c in calls[:2]] == [429, 404]
+    assert calls[1].response == {"message": "Unknown interaction", "code": 10062}
