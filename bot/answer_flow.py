@@ -142,8 +142,37 @@ async def deliver(
     """The first message replaces the pending reply; the rest follow; the buttons ride on the last.
     Returns the messages, as Discord holds them."""
     groups = in_messages(answer_embeds(question, answer, book_url))
-    await respond.settled(interaction)  # the answer replaces the pending reply
+    pending = await respond.settled(interaction)  # the answer replaces the pending reply
     posted: list[discord.Message] = []
+    try:
+        await _post_groups(interaction, groups, view, posted, private=private)
+    except discord.HTTPException:
+        # Discord kept refusing after discord.py's own retries (a 5xx outage): the answer is
+        # stored, so the asker is told privately where to find it instead of facing a spinner.
+        log.warning("Discord refused an answer's message; the asker is pointed to /history", exc_info=True)
+        if pending is not None and not posted:
+            interaction.extras[respond.PENDING] = pending  # so the note replaces "thinking…" right
+        try:
+            await respond.reply(interaction, NOT_DELIVERED, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the asker either", exc_info=True)
+    return posted
+
+
+NOT_DELIVERED = (
+    "⚠️ Discord didn't take your answer just now (a problem on Discord's side). "
+    "It is saved: open it with /history, or ask again in a moment."
+)
+
+
+async def _post_groups(
+    interaction: discord.Interaction,
+    groups: list[list[discord.Embed]],
+    view: discord.ui.View | None,
+    posted: list[discord.Message],
+    *,
+    private: bool,
+) -> None:
     for i, group in enumerate(groups):
         last = i == len(groups) - 1
         if i == 0:
@@ -159,4 +188,3 @@ async def deliver(
                 wait=True,
             )
         posted.append(sent)
-    return posted

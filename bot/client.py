@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -12,6 +14,7 @@ from discord.ext import commands
 from bot.cogs import EXTENSIONS
 from bot.errors import report
 from bot.respond import NO_MENTIONS
+from bot.views import forms
 from bot.views.keep import KeepIt
 from core.app import App
 
@@ -31,9 +34,12 @@ def intents() -> discord.Intents:
 
 
 class StudyhallBot(commands.AutoShardedBot):
-    """`app` is the wired core; None only for printing or syncing the commands."""
+    """`app` is the wired core; None only for printing or syncing the commands. `clock` is Discord's
+    time (tests drive it), against which an interaction token's age is read."""
 
-    def __init__(self, app: App | None, **options: Any):
+    def __init__(
+        self, app: App | None, *, clock: Callable[[], datetime] = discord.utils.utcnow, **options: Any
+    ):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -43,6 +49,7 @@ class StudyhallBot(commands.AutoShardedBot):
             **options,
         )
         self.app = app
+        self.clock = clock
 
     async def setup_hook(self) -> None:
         from bot.views.course_picker import PickCourse  # here: the picker needs this module
@@ -51,6 +58,10 @@ class StudyhallBot(commands.AutoShardedBot):
         self.add_dynamic_items(PickCourse)  # asked by the error handler, from any command in a DM
         for name in EXTENSIONS:
             await self.load_extension(name)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Modal submits of persistent forms (discord.py only answers modals it holds in memory)."""
+        await forms.dispatch(self, interaction)
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))

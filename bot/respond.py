@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import MISSING
 
+from bot import token_life
 from bot.limits import split_message
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ async def reply(
     view: discord.ui.View | None = None,
     files: Sequence[discord.File] = (),
     ephemeral: bool = False,
+    late_in_channel: bool | None = None,
 ) -> None:
     """Send the response, or a follow-up when the interaction was already answered or deferred.
     Text longer than one message goes out as several; the view rides on the last one.
@@ -71,10 +73,38 @@ async def reply(
     still shows "thinking…", but once the slow notice has replaced that, a follow-up would be a
     second message under the notice, so the pending reply is edited instead. A private reply to a
     public deferral can't go there (Discord shows it with the deferral's visibility, to the whole
-    channel), so the public "thinking…" message is deleted and the reply follows privately."""
-    pieces = split_message(content) if content else [None]
+    channel), so the public "thinking…" message is deleted and the reply follows privately.
+
+    Once the interaction's token is dead (or about to die) the reply goes elsewhere: a public one to
+    the channel as a normal message (`late_in_channel` overrides), a private one by DM."""
     pending = await settled(interaction)
     all_embeds = [embed] if embed is not None else list(embeds)
+    where = (not ephemeral) if late_in_channel is None else late_in_channel
+    if interaction.response.is_done() and not token_life.usable(interaction):
+        await token_life.deliver_elsewhere(
+            interaction, content, embeds=all_embeds, view=view, files=files, in_channel=where
+        )
+        return
+    try:
+        await _reply(interaction, content, all_embeds, view, files, ephemeral, pending)
+    except discord.HTTPException as error:
+        if not token_life.is_dead(error):
+            raise
+        await token_life.deliver_elsewhere(
+            interaction, content, embeds=all_embeds, view=view, files=files, in_channel=where
+        )
+
+
+async def _reply(
+    interaction: discord.Interaction,
+    content: str | None,
+    all_embeds: list[discord.Embed],
+    view: discord.ui.View | None,
+    files: Sequence[discord.File],
+    ephemeral: bool,
+    pending: _Pending | None,
+) -> None:
+    pieces = split_message(content) if content else [None]
     for i, piece in enumerate(pieces):
         last = i == len(pieces) - 1
         kwargs = {
@@ -117,8 +147,11 @@ async def edit(
     embed: discord.Embed | None = None,
     view: discord.ui.View | None = None,
     files: Sequence[discord.File] | None = None,
+    late_in_channel: bool | None = None,
 ) -> None:
-    """Replace the message a component lives on (or the deferred original response)."""
+    """Replace the message a component lives on (or the deferred original response). Once the
+    token is dead (or about to die), the new content is sent elsewhere instead, as reply() does:
+    to the channel when the pending reply was public (or `late_in_channel`), else by DM."""
     kwargs = {
         "content": content,
         "embed": embed,
@@ -127,11 +160,30 @@ async def edit(
     }
     if files is not None:
         kwargs["attachments"] = list(files)
-    await settled(interaction)
-    if interaction.response.is_done():
-        await interaction.edit_original_response(**kwargs)
-    else:
+    pending = await settled(interaction)
+    if not interaction.response.is_done():
         await interaction.response.edit_message(**kwargs)
+        return
+    where = (pending is not None and not pending.ephemeral) if late_in_channel is None else late_in_channel
+    try:
+        if not token_life.usable(interaction):
+            raise _TooLate
+        await interaction.edit_original_response(**kwargs)
+    except (discord.HTTPException, _TooLate) as error:
+        if not (isinstance(error, _TooLate) or token_life.is_dead(error)):
+            raise
+        await token_life.deliver_elsewhere(
+            interaction,
+            content,
+            embeds=[embed] if embed is not None else [],
+            view=view,
+            files=files or (),
+            in_channel=where,
+        )
+
+
+class _TooLate(Exception):
+    """The token is about to die: not worth a webhook call."""
 
 
 def png(data: bytes, name: str) -> discord.File:

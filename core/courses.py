@@ -256,6 +256,12 @@ class Courses:
         async with self._store.transaction() as s:
             return await s.courses.claim_weekly_post(guild_id, week)
 
+    async def release_weekly_post(self, guild_id: str, week: str, *, previous: str | None) -> None:
+        """Undo a claim whose post Discord refused, so a later pass posts that week's board: the
+        guild is back at `previous` (the week posted before), unless someone has claimed since."""
+        async with self._store.transaction() as s:
+            await s.courses.release_weekly_post(guild_id, week, previous)
+
     async def guild_ids(self, slug: str) -> list[str]:
         course = await self.get(slug)
         async with self._store.read() as s:

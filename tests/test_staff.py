@@ -87,6 +87,23 @@ async def test_the_weekly_post_is_claimed_once(app: App) -> None:
     assert (await app.courses.binding(GUILD)).last_posted_week == "2026-11-09"
 
 
+async def test_a_lost_weekly_post_is_released_for_the_next_pass(app: App) -> None:
+    await app.courses.create("robots", "Robots")
+    await app.courses.bind_guild("robots", GUILD)
+    await app.courses.set_leaderboard_channel(GUILD, CHANNEL)
+    assert await app.courses.claim_weekly_post(GUILD, "2026-11-02")
+    await app.courses.release_weekly_post(GUILD, "2026-11-02", previous=None)  # the post was refused
+    assert (await app.courses.binding(GUILD)).last_posted_week is None
+    claims = await asyncio.gather(*(app.courses.claim_weekly_post(GUILD, "2026-11-02") for _ in range(5)))
+    assert claims.count(True) == 1  # claimed again, still once
+    assert await app.courses.claim_weekly_post(GUILD, "2026-11-09")
+    # A stale release (a slower process, an older week) never undoes a newer claim.
+    await app.courses.release_weekly_post(GUILD, "2026-11-02", previous=None)
+    assert (await app.courses.binding(GUILD)).last_posted_week == "2026-11-09"
+    await app.courses.release_weekly_post(GUILD, "2026-11-09", previous="2026-11-02")
+    assert (await app.courses.binding(GUILD)).last_posted_week == "2026-11-02"
+
+
 async def test_entering_a_course_enrolls_once_and_remembers_the_latest(app: App, clock) -> None:
     first = await app.courses.create("robots", "Robots")
     second = await app.courses.create("art", "Art")

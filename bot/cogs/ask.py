@@ -4,6 +4,7 @@ citations and buttons to rate, follow up and read the sources."""
 from __future__ import annotations
 
 import logging
+import re
 
 import discord
 from discord import app_commands
@@ -12,8 +13,8 @@ from discord.ext import commands
 from bot.answer_flow import DEFAULT_PACE, Pace, ask_and_answer
 from bot.autocomplete import modules
 from bot.cogs.base import FeatureCog
-from bot.views.answer_buttons import DYNAMIC_ITEMS, answer_view
-from bot.views.base import Modal
+from bot.views.answer_buttons import DYNAMIC_ITEMS, FORMS, answer_view
+from bot.views.forms import Form, open_form
 from core.answers.service import MAX_QUESTION_CHARS
 from core.books.search import MAX_SELECTED_CHARS
 from core.errors import InvalidInput
@@ -28,7 +29,11 @@ NO_TEXT = (
 )
 
 
-class AskAboutForm(Modal, title="Ask the book about this message"):
+class AskAboutForm(Form, title="Ask the book about this message"):
+    """The picked message's text rides in the form itself (shown, and sent back on submit): the
+    submit needs nothing from memory, so it is answered even after a restart."""
+
+    template = r"sh:ask:about-form:(?P<message>[0-9]+)"
     question = discord.ui.TextInput(
         label="What do you want to know about it?",
         style=discord.TextStyle.paragraph,
@@ -36,24 +41,39 @@ class AskAboutForm(Modal, title="Ask the book about this message"):
         max_length=MAX_QUESTION_CHARS,
         custom_id="question",
     )
+    selected = discord.ui.TextInput(
+        label="The message you are asking about",
+        style=discord.TextStyle.paragraph,
+        max_length=MAX_SELECTED_CHARS,
+        custom_id="message",
+    )
 
-    def __init__(self, selected_text: str, *, custom_id: str):
-        super().__init__(custom_id=custom_id, timeout=15 * 60)
-        self.selected_text = selected_text
+    def __init__(self, selected_text: str | None = None, *, custom_id: str):
+        super().__init__(custom_id=custom_id)
+        if selected_text is not None:
+            self.selected.default = selected_text
+
+    @classmethod
+    def from_custom_id(cls, match: re.Match[str]) -> AskAboutForm:
+        return cls(custom_id=match.string)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        text = self.selected.value.strip()
+        if not text:
+            raise InvalidInput("message", NO_TEXT)
         # Private: it quotes someone else's message and asks about the reader's own confusion.
         await ask_and_answer(
             interaction,
             self.question.value,
             view_for=answer_view,
-            selected_text=self.selected_text,
+            selected_text=text,
             private=True,
         )
 
 
 class AskCog(FeatureCog, name="Ask"):
     dynamic_items = DYNAMIC_ITEMS
+    forms = (*FORMS, AskAboutForm)
 
     def __init__(self, bot: commands.Bot):
         super().__init__(bot)
@@ -91,7 +111,7 @@ class AskCog(FeatureCog, name="Ask"):
         if not text:
             raise InvalidInput("message", NO_TEXT)
         form = AskAboutForm(text[:MAX_SELECTED_CHARS], custom_id=f"sh:ask:about-form:{message.id}")
-        await interaction.response.send_modal(form)
+        await open_form(interaction, form)
 
 
 async def setup(bot: commands.Bot) -> None:

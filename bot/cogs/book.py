@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import respond
+from bot import respond, token_life
 from bot.context import app_of, who
 from bot.downloads import read_capped
 from bot.ingest_progress import ThrottledProgress
@@ -139,7 +139,8 @@ class BookCog(commands.Cog, name="Book"):
             await interaction.response.defer(ephemeral=True, thinking=True)
 
             async def show(text: str) -> None:
-                await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+                if token_life.usable(interaction):  # progress nobody can see is not worth a call
+                    await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
 
             progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
             try:
@@ -151,7 +152,9 @@ class BookCog(commands.Cog, name="Book"):
                 raise
             await progress.finish()
         log.info("book of %s ingested from Discord by %s", course.slug, found.user.id)
-        await respond.edit(interaction, None, embed=ingest_embed(report))
+        # An ingest can outlive the 15-minute token: then the summary goes to the channel the
+        # instructor ran it in (else to their DMs), so the result is never lost.
+        await respond.edit(interaction, None, embed=ingest_embed(report), late_in_channel=True)
 
     @book.command(name="upload")
     @app_commands.describe(
@@ -170,7 +173,8 @@ class BookCog(commands.Cog, name="Book"):
         await interaction.response.defer(ephemeral=True, thinking=True)
 
         async def show(text: str) -> None:
-            await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+            if token_life.usable(interaction):
+                await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
 
         await show("⏳ Downloading the .zip…")
         data = await read_capped(self.bot, file, uploads.max_bytes, lambda: too_large(uploads.max_bytes))
@@ -181,7 +185,7 @@ class BookCog(commands.Cog, name="Book"):
         finally:
             await progress.finish()
         log.info("book of %s uploaded from Discord by %s", found.course.slug, found.user.id)
-        await respond.edit(interaction, None, embed=upload_embed(result))
+        await respond.edit(interaction, None, embed=upload_embed(result), late_in_channel=True)
 
     @book.command(name="status")
     async def status(self, interaction: discord.Interaction) -> None:

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.autocomplete import book_folders
-from bot.channel_option import ChannelOption, require_this_servers
+from bot.channel_option import ChannelOption, require_bot_can_post, require_this_servers
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
 from bot.limits import MAX_CHOICES, clip, fit_embed
@@ -138,6 +138,7 @@ class CourseCog(FeatureCog, name="Course"):
         await app.staff.require(found.user, found.course)
         if leaderboard_channel is not None:  # checked before anything is saved
             await require_this_servers(interaction, leaderboard_channel.id)
+            require_bot_can_post(interaction, leaderboard_channel.id)
         options: dict[str, Any] = {
             "hourly_question_quota": quota,
             "llm_model": model,

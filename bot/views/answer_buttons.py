@@ -12,7 +12,8 @@ from bot import respond
 from bot.answer_flow import ask_and_answer
 from bot.answer_render import sources_embed
 from bot.context import app_of, existing_account, who
-from bot.views.base import Modal, View, reported
+from bot.views.base import View, reported
+from bot.views.forms import Form, open_form
 from core.answers.service import MAX_QUESTION_CHARS
 from core.errors import NotFound, PermissionDenied
 from core.models.conversations import Answer
@@ -85,23 +86,33 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        user = await existing_account(interaction)  # a passer-by gets no account for pressing
-        try:
-            if user is None:
-                raise NotFound("answer", self.answer_id)
-            conversation_id = await app_of(interaction).conversations.conversation_of(user.id, self.answer_id)
-        except NotFound as missing:
-            if not await app_of(interaction).conversations.is_stored(self.answer_id):
-                await respond.reply(interaction, GONE, ephemeral=True)
-                return
-            raise PermissionDenied(NOT_YOURS_TO_FOLLOW) from missing
+        if await conversation_to_follow(interaction, self.answer_id) is None:
+            return
         # A private answer's follow-up stays private.
         private = bool(interaction.message and interaction.message.flags.ephemeral)
-        form = FollowUpForm(conversation_id, private, custom_id=f"sh:ask:follow-form:{self.answer_id}")
-        await interaction.response.send_modal(form)
+        await open_form(interaction, FollowUpForm(self.answer_id, private))
 
 
-class FollowUpForm(Modal, title="Follow up"):
+async def conversation_to_follow(interaction: discord.Interaction, answer_id: str) -> str | None:
+    """The asker's conversation that an answer belongs to; None once the answer is gone (they were
+    told); refused for anyone but the asker."""
+    user = await existing_account(interaction)  # a passer-by gets no account for pressing
+    try:
+        if user is None:
+            raise NotFound("answer", answer_id)
+        return await app_of(interaction).conversations.conversation_of(user.id, answer_id)
+    except NotFound as missing:
+        if not await app_of(interaction).conversations.is_stored(answer_id):
+            await respond.reply(interaction, GONE, ephemeral=True)
+            return None
+        raise PermissionDenied(NOT_YOURS_TO_FOLLOW) from missing
+
+
+class FollowUpForm(Form, title="Follow up"):
+    """Its custom id carries the answer and whether the follow-up is private: nothing else is
+    needed to answer it, in this process or the next."""
+
+    template = r"sh:ask:follow-form:(?P<visibility>p|c):" + ANSWER_ID
     question = discord.ui.TextInput(
         label="Your follow-up question",
         style=discord.TextStyle.paragraph,
@@ -110,17 +121,25 @@ class FollowUpForm(Modal, title="Follow up"):
         custom_id="question",
     )
 
-    def __init__(self, conversation_id: str, private: bool, *, custom_id: str):
-        super().__init__(custom_id=custom_id, timeout=15 * 60)
-        self.conversation_id = conversation_id
+    def __init__(self, answer_id: str, private: bool):
+        super().__init__(custom_id=f"sh:ask:follow-form:{'p' if private else 'c'}:{answer_id}")
+        self.answer_id = answer_id
         self.private = private
 
+    @classmethod
+    def from_custom_id(cls, match: re.Match[str]) -> FollowUpForm:
+        return cls(match["answer"], match["visibility"] == "p")
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        # Checked again at submit: the form's custom id comes back from the client.
+        conversation_id = await conversation_to_follow(interaction, self.answer_id)
+        if conversation_id is None:
+            return
         await ask_and_answer(
             interaction,
             self.question.value,
             view_for=answer_view,
-            conversation_id=self.conversation_id,
+            conversation_id=conversation_id,
             private=self.private,
         )
 
@@ -155,6 +174,7 @@ class ShowSources(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:s
 
 
 DYNAMIC_ITEMS = (RateAnswer, FollowUp, ShowSources)
+FORMS = (FollowUpForm,)
 
 
 def answer_view(answer: Answer) -> View | None:

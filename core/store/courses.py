@@ -106,6 +106,15 @@ class CoursesRepository:
         )
         return changed == 1
 
+    async def release_weekly_post(self, guild_id: str, week: str, previous: str | None) -> None:
+        """Back to `previous`, only while `week` is still the claimed one."""
+        await self._conn.execute(
+            "UPDATE course_guilds SET last_posted_week = $3 WHERE guild_id = $1 AND last_posted_week = $2",
+            guild_id,
+            week,
+            previous,
+        )
+
     async def claim_weekly_post(self, guild_id: str, week: str) -> bool:
         """Mark `week` as posted in this guild; False when someone (another shard, a restart) already did."""
         changed = await self._conn.execute(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +21,57 @@ BOT_USER = {
     "bot": True,
 }
 API_PREFIX = "/api/v10"
+EPOCH = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Discord's wall time when the fake's clock reads 0
+TOKEN_LIFETIME = 15 * 60  # an interaction's token works for 15 minutes after it was created
+CALLBACK_DEADLINE = 3.0  # and its first response must come within 3 seconds
+INVALID_TOKEN = {"message": "Invalid Webhook Token", "code": 50027}
+UNKNOWN_INTERACTION = {"message": "Unknown interaction", "code": 10062}
+# Discord's 5xx bodies: its own JSON for 500 and 503, Cloudflare's HTML page for 502.
+SERVER_ERRORS = {
+    500: {"message": "500: Internal Server Error", "code": 0},
+    502: "<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>",
+    503: {"message": "503: Service Unavailable", "code": 0},
+    504: {"message": "504: Gateway Timeout", "code": 0},
+}
+
+
+@dataclass
+class Failure:
+    """An injected failure: the next `times` requests whose "METHOD /path" matches `pattern`."""
+
+    pattern: re.Pattern[str]
+    status: int
+    retry_after: float
+    global_: bool
+    times: int
+
+    def answer(self) -> tuple[int, Any, dict[str, str]]:
+        if self.status != 429:
+            return self.status, SERVER_ERRORS.get(self.status, SERVER_ERRORS[500]), {}
+        # Discord's 429 as discord.py reads it: the JSON body's retry_after (and global), the
+        # X-RateLimit-* headers, and Via (without Via discord.py takes it for a Cloudflare ban).
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": self.retry_after,
+            "global": self.global_,
+        }
+        if not self.global_:
+            body["code"] = 0
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, round(self.retry_after))),
+            "X-RateLimit-Scope": "global" if self.global_ else "user",
+        }
+        if not self.global_:
+            headers |= {
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": f"{self.retry_after:.3f}",
+                "X-RateLimit-Bucket": "fake-bucket",
+            }
+        if self.global_:
+            headers["X-RateLimit-Global"] = "true"
+        return 429, body, headers
 
 
 @dataclass
@@ -30,6 +83,11 @@ class Call:
     json: Any
     files: list[tuple[str, bytes]] = field(default_factory=list)
     response: Any = None
+    status: int = 200  # what Discord answered: 2xx, or an error the bot had to handle
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
     @property
     def body(self) -> dict[str, Any]:
@@ -83,13 +141,19 @@ class Call:
 
 
 class _Response:
-    def __init__(self, status: int, body: Any):
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None):
         self.status = status
         self.reason = "OK" if status < 400 else "Error"
         self._body = body
-        self.headers = {"content-type": "application/json"} if body is not None else {}
+        if isinstance(body, str):
+            self.headers = {"content-type": "text/html"}
+        else:
+            self.headers = {"content-type": "application/json"} if body is not None else {}
+        self.headers |= headers or {}
 
     async def text(self, encoding: str | None = None) -> str:
+        if isinstance(self._body, str):
+            return self._body
         return json.dumps(self._body) if self._body is not None else ""
 
     async def __aenter__(self) -> _Response:
@@ -145,7 +209,52 @@ class FakeDiscord:
         # channel id → its server, for GET /channels/{id}; unlisted channels are the test server's
         self.channel_guilds: dict[str, str] = {}
         self.home_guild: str | None = None
+        self.dms: dict[str, str] = {}  # user id → the DM channel the bot opened with them
+        self.now = 0.0  # the fake's clock, in seconds: tests move it (harness.advance)
+        self.token_born: dict[str, float] = {}  # interaction token → when its interaction was created
+        self.failures: list[Failure] = []
         self._ids = itertools.count(1_300_000_000_000_000_000)
+
+    def fail_next(
+        self,
+        route_pattern: str,
+        *,
+        status: int = 429,
+        retry_after: float = 1.0,
+        global_: bool = False,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` requests matching `route_pattern` (a regex searched in
+        "METHOD /path", e.g. r"PATCH /webhooks/.*/@original") with a 429 or a 5xx."""
+        self.failures.append(Failure(re.compile(route_pattern), status, retry_after, global_, times))
+
+    def wall(self) -> datetime:
+        """Discord's time now (interaction ids are snowflakes of it)."""
+        return EPOCH + timedelta(seconds=self.now)
+
+    async def sleep(self, seconds: float) -> None:
+        """discord.py's waits between retries: time passes on the fake's clock, not the test's."""
+        self.now += max(0.0, seconds)
+
+    def _injected(self, call: Call) -> tuple[int, Any, dict[str, str]] | None:
+        route = f"{call.method} {call.path}"
+        for failure in self.failures:
+            if failure.times > 0 and failure.pattern.search(route):
+                failure.times -= 1
+                return failure.answer()
+        return None
+
+    def _expired(self, parts: list[str]) -> tuple[int, Any] | None:
+        """An interaction token past its life: Discord's answers to its callback and webhook calls."""
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            born = self.token_born.get(parts[2])
+            if born is not None and self.now - born > CALLBACK_DEADLINE:
+                return 404, UNKNOWN_INTERACTION
+        if parts[0] == "webhooks" and len(parts) >= 3 and parts[1] == str(APP_ID):
+            born = self.token_born.get(parts[2])
+            if born is not None and self.now - born >= TOKEN_LIFETIME:
+                return 401, INVALID_TOKEN
+        return None
 
     def snowflake(self) -> str:
         return str(next(self._ids))
@@ -155,10 +264,15 @@ class FakeDiscord:
         path = urlsplit(url).path.removeprefix(API_PREFIX)
         body, files = _decode(kwargs.get("data"))
         call = Call(method, path, body, files)
-        status, reply = self._answer(call)
-        call.response = reply
+        headers: dict[str, str] = {}
+        injected = self._injected(call)
+        if injected is not None:
+            status, reply, headers = injected
+        else:
+            status, reply = self._expired(call.path.strip("/").split("/")) or self._answer(call)
+        call.response, call.status = reply, status
         self.calls.append(call)
-        return _Response(status, reply)
+        return _Response(status, reply, headers)
 
     def get(self, url: str, **kwargs: Any) -> _Response:
         """A download from Discord's CDN (attachments), as aiohttp's session.get; recorded too."""
@@ -199,6 +313,8 @@ class FakeDiscord:
                 return 204, None
             return 200, self.messages[message_id]
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            if parts[1] in self.hidden_channels:
+                return 403, {"message": "Missing Access", "code": 50001}
             return 200, self._message(parts[1], call)
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
             return self._channel_message(parts[1], parts[3], call)
@@ -219,6 +335,18 @@ class FakeDiscord:
             return 200, registered
         if parts == ["users", "@me"]:
             return 200, BOT_USER
+        if parts == ["users", "@me", "channels"] and method == "POST":  # open a DM
+            recipient = str(call.json["recipient_id"])
+            channel = self.dms.setdefault(recipient, self.snowflake())
+            self.channel_guilds.pop(channel, None)
+            return 200, {
+                "id": channel,
+                "type": 1,
+                "last_message_id": None,
+                "recipients": [
+                    {"id": recipient, "username": "someone", "discriminator": "0", "avatar": None}
+                ],
+            }
         return 404, {"message": "404: Not Found", "code": 0}
 
     def _channel_message(self, channel_id: str, message_id: str, call: Call) -> tuple[int, Any]:
@@ -316,6 +444,7 @@ class FakeDiscord:
     def expect(self, token: str, channel_id: str, message_id: str | None = None) -> None:
         """An interaction is coming: its channel, and for a component the message it sits on."""
         self.channels[token] = channel_id
+        self.token_born[token] = self.now
         if message_id is not None:
             self.originals[token] = message_id
 

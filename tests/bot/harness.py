@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import types
 from dataclasses import dataclass
 from typing import Any
 
 import discord
+import discord.http
+import discord.webhook.async_
 
 from bot.client import StudyhallBot
 from tests.bot.discord_fake import APP_ID, BOT_USER, Call, FakeDiscord, public
@@ -81,11 +84,27 @@ class BotHarness:
         self.bot = bot
         self.http = discord_http
         self._ids = itertools.count(1_100_000_000_000_000_000)
+        self._increments = itertools.count()
         self.views: list[discord.ui.View] = []  # every view discord.py was handed to listen on
 
     async def restarted(self) -> BotHarness:
         """A fresh bot over the same core, as after a restart; Discord still holds what was sent."""
         return await start_bot(self.bot.app, self.http)
+
+    async def restart(self) -> BotHarness:
+        """Restart mid-flow, in one call: the old bot is closed (its in-memory views and modals die
+        with it) and this harness now drives a fresh bot over the same core and the same Discord,
+        which still holds every message. Returns the harness, for `harness = await harness.restart()`."""
+        await self.bot.close()
+        fresh = await start_bot(self.bot.app, self.http)
+        self.bot, self.views = fresh.bot, fresh.views
+        return self
+
+    async def advance(self, seconds: float) -> None:
+        """Let `seconds` pass: interaction tokens age (15 minutes after its interaction, every
+        webhook call with a token gets Discord's 401 "Invalid Webhook Token") and views time out."""
+        self.http.now += seconds
+        await self.advance_views(seconds)
 
     async def send(self, payload: dict[str, Any]) -> list[Call]:
         """Deliver one interaction as the gateway would; the calls it made, once all its work is done."""
@@ -128,6 +147,69 @@ class BotHarness:
             await asyncio.wait(timeouts)
         await self.settle(before)
 
+    def interaction_id(self) -> int:
+        """A snowflake of the fake's time now, as Discord's ids are: the bot reads a token's age
+        from it (Interaction.created_at)."""
+        return discord.utils.time_snowflake(self.http.wall()) + next(self._increments) % (1 << 22)
+
+    def cache_guild(
+        self, channels: list[str], *, bot_denied: dict[str, discord.Permissions] | None = None
+    ) -> discord.Guild:
+        """The test server as the gateway's GUILD_CREATE gives it (the guilds intent): these text
+        channels, @everyone's role, the bot's own role and member, and for each channel in
+        `bot_denied` an overwrite denying the bot those permissions there."""
+        bot_role = str(next(self._ids))
+        denied = bot_denied or {}
+        data: dict[str, Any] = {
+            "id": GUILD_ID,
+            "name": "Robotics 101",
+            "owner_id": INSTRUCTOR.id,
+            "member_count": 3,
+            "roles": [
+                {"id": GUILD_ID, "name": "@everyone", "permissions": str(STUDENT_PERMISSIONS), "position": 0},
+                {
+                    "id": bot_role,
+                    "name": "Studyhall",
+                    "permissions": str(STUDENT_PERMISSIONS),
+                    "position": 1,
+                    "managed": True,
+                    "tags": {"bot_id": str(APP_ID)},
+                },
+            ],
+            "members": [
+                {
+                    "user": BOT_USER,
+                    "roles": [bot_role],
+                    "joined_at": "2026-09-01T00:00:00+00:00",
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
+            ],
+            "channels": [
+                {
+                    "id": channel,
+                    "type": 0,
+                    "guild_id": GUILD_ID,
+                    "name": f"channel-{i}",
+                    "position": i,
+                    "permission_overwrites": (
+                        [{"id": str(APP_ID), "type": 1, "allow": "0", "deny": str(denied[channel].value)}]
+                        if channel in denied
+                        else []
+                    ),
+                }
+                for i, channel in enumerate(channels)
+            ],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+        }
+        self.bot._connection._add_guild_from_data(data)
+        guild = self.bot.get_guild(int(GUILD_ID))
+        assert guild is not None and guild.me is not None
+        return guild
+
     # payloads -----------------------------------------------------------------------------------
 
     def _base(
@@ -143,7 +225,7 @@ class BotHarness:
         channel = DM_CHANNEL_ID if dm else CHANNEL_ID
         self.http.expect(token, channel, message_id)
         payload: dict[str, Any] = {
-            "id": str(next(self._ids)),
+            "id": str(self.interaction_id()),
             "application_id": str(APP_ID),
             "type": kind,
             "token": token,
@@ -328,10 +410,35 @@ def _find_component(items: list[dict[str, Any]], custom_id: str) -> dict[str, An
     return None
 
 
+class _RetryWaits(types.ModuleType):
+    """`asyncio` as discord.py's HTTP modules see it, except `sleep`: the waits of its retry logic
+    (a 429's retry_after, the back-off after a 5xx, a bucket's reset) pass on the fake's clock at
+    once. Everything else, and every other module's asyncio.sleep, is the real one."""
+
+    def __init__(self) -> None:
+        super().__init__("asyncio")
+        self.fake: FakeDiscord | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    async def sleep(self, delay: float, result: Any = None) -> Any:
+        if self.fake is not None:
+            await self.fake.sleep(delay)
+        await asyncio.sleep(0)
+        return result
+
+
+_RETRY_WAITS = _RetryWaits()
+discord.http.asyncio = _RETRY_WAITS  # type: ignore[attr-defined]
+discord.webhook.async_.asyncio = _RETRY_WAITS  # type: ignore[attr-defined]
+
+
 async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHarness:
     """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
-    bot = StudyhallBot(app)
     fake = discord_http or FakeDiscord()
+    bot = StudyhallBot(app, clock=fake.wall)  # the bot's "now" is Discord's, as the fake keeps it
+    _RETRY_WAITS.fake = fake
     fake.home_guild = fake.home_guild or GUILD_ID  # channels the tests name are the test server's
     bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake
     await bot._async_setup_hook()

@@ -328,7 +328,7 @@ async def test_a_follow_up_continues_the_conversation(discord_bot: BotHarness, b
     opened = await discord_bot.send(discord_bot.click(message, f"sh:ask:follow:{message_id}"))
     assert opened[0].kind == 9
     form = opened[0].json["data"]
-    assert form["custom_id"] == f"sh:ask:follow-form:{message_id}"
+    assert form["custom_id"] == f"sh:ask:follow-form:p:{message_id}"
     answered = await discord_bot.send(
         discord_bot.submit(
             form["custom_id"], {"question": "How does a controller keep it inside the polygon?"}
@@ -388,7 +388,10 @@ async def test_ask_the_book_about_a_message(discord_bot: BotHarness, book_app: A
     form = opened[0].json["data"]
     assert form["custom_id"].startswith("sh:ask:about-form:")
     assert form["components"][0]["components"][0]["value"] == DEFAULT_QUESTION
-    answered = await discord_bot.send(discord_bot.submit(form["custom_id"], {"question": DEFAULT_QUESTION}))
+    assert form["components"][1]["components"][0]["value"] == text  # shown, and sent back
+    answered = await discord_bot.send(
+        discord_bot.submit(form["custom_id"], {"question": DEFAULT_QUESTION, "message": text})
+    )
     assert answered[0].kind == 5 and answered[0].ephemeral
     [reply] = answer_calls(answered)
     assert reply.embeds[0]["title"] == DEFAULT_QUESTION

@@ -135,8 +135,10 @@ async def test_a_mistake_after_the_public_deferral_is_still_private(
 
 
 async def test_asking_about_a_message_keeps_a_mistake_private(discord_bot: BotHarness) -> None:
-    opened = await discord_bot.send(discord_bot.message_command(MENU_NAME, "The ZMP stays in the polygon."))
-    await discord_bot.send(discord_bot.submit(opened[0].json["data"]["custom_id"], {"question": "  "}))
+    text = "The ZMP stays in the polygon."
+    opened = await discord_bot.send(discord_bot.message_command(MENU_NAME, text))
+    fields = {"question": "  ", "message": text}
+    await discord_bot.send(discord_bot.submit(opened[0].json["data"]["custom_id"], fields))
     [mistake] = held_with(discord_bot, "The question is empty")
     assert private(mistake)
     assert shown_to_all(discord_bot) == []

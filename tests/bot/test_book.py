@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.books.layout import SAMPLE_BOOK_ROOT
-from tests.bot.harness import INSTRUCTOR, STUDENT, BotHarness
+from tests.bot.harness import CHANNEL_ID, INSTRUCTOR, STUDENT, BotHarness
 
 NEW_GUILD = "700000000000000002"
 
@@ -166,3 +166,70 @@ async def test_students_cannot_ingest_or_see_status(
     for sub in ("ingest", "status"):
         calls = await discord_bot.send(discord_bot.slash("book", sub=sub, person=STUDENT))
         assert len(calls) == 1 and calls[0].ephemeral and calls[0].content.startswith("🔒")
+
+
+async def _ingest_outliving_the_token(discord_bot: BotHarness, book_app, monkeypatch, minutes: float):
+    """/book ingest whose work takes `minutes` on Discord's clock."""
+    real = book_app.library.ingest_held
+
+    async def slow(course, root, progress=None):
+        report = await real(course, root, progress)
+        await discord_bot.advance(minutes * 60)
+        return report
+
+    monkeypatch.setattr(book_app.library, "ingest_held", slow)
+    return await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))
+
+
+async def test_an_ingest_longer_than_the_token_posts_its_summary_in_the_channel(
+    discord_bot: BotHarness, book_app, monkeypatch, book_copy: Path, caplog
+) -> None:
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
+    caplog.set_level("INFO")
+    await _ingest_outliving_the_token(discord_bot, book_app, monkeypatch, minutes=16)
+    shown = discord_bot.http.in_channel(CHANNEL_ID)
+    summaries = [m for m in shown if any("Book ingested" in (e.get("title") or "") for e in m["embeds"])]
+    assert len(summaries) == 1
+    assert f"<@{INSTRUCTOR.id}>" in summaries[0]["content"] and "/book ingest" in summaries[0]["content"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_an_ingest_near_the_token_end_does_not_waste_the_last_call(
+    discord_bot: BotHarness, book_app, monkeypatch, book_copy: Path
+) -> None:
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
+    calls = await _ingest_outliving_the_token(discord_bot, book_app, monkeypatch, minutes=14.5)
+    assert all(c.status != 401 for c in calls)  # not tried with a token about to die
+    assert any("Book ingested" in c.text() for c in calls if c.path.startswith("/channels/"))
+
+
+async def test_an_ingest_whose_channel_is_closed_to_the_bot_dms_the_instructor(
+    discord_bot: BotHarness, book_app, monkeypatch, book_copy: Path
+) -> None:
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
+    discord_bot.http.hidden_channels.add(CHANNEL_ID)
+    await _ingest_outliving_the_token(discord_bot, book_app, monkeypatch, minutes=16)
+    dm = discord_bot.http.dms[INSTRUCTOR.id]
+    assert any(
+        "Book ingested" in (e.get("title") or "")
+        for m in discord_bot.http.in_channel(dm)
+        for e in m["embeds"]
+    )
+
+
+async def test_an_ingest_that_fails_after_the_token_died_tells_the_instructor_by_dm(
+    discord_bot: BotHarness, book_app, monkeypatch, book_copy: Path, caplog
+) -> None:
+    await book_app.courses.configure("sample", book_path=str(book_copy), host_paths=True)
+
+    async def failing(course, root, progress=None):
+        await discord_bot.advance(16 * 60)
+        raise FileNotFoundError(root)  # the folder vanished during a long ingest
+
+    monkeypatch.setattr(book_app.library, "ingest_held", failing)
+    await discord_bot.send(discord_bot.slash("book", sub="ingest", person=INSTRUCTOR))
+    told = discord_bot.http.in_channel(discord_bot.http.dms[INSTRUCTOR.id])
+    assert len(told) == 1 and "/book ingest" in told[0]["content"]
+    # The error was private, so it went by DM, not to the channel; and the handler did not fail.
+    assert discord_bot.http.in_channel(CHANNEL_ID) == []
+    assert not [r for r in caplog.records if "could not tell the user" in r.getMessage()]

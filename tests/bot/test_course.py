@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import discord
+
 from bot.client import command_payloads
-from tests.bot.harness import GUILD_ID, INSTRUCTOR, STUDENT, BotHarness, Channel
+from tests.bot.harness import CHANNEL_ID, GUILD_ID, INSTRUCTOR, STUDENT, BotHarness, Channel
 
 NEW_GUILD = "700000000000000002"
 
@@ -119,3 +121,23 @@ async def test_config_in_an_unbound_server_says_how_to_bind_it(discord_bot: BotH
         discord_bot.slash("course", sub="config", person=INSTRUCTOR, guild=NEW_GUILD)
     )
     assert "/course setup" in calls[-1].content
+
+
+async def test_a_leaderboard_channel_the_bot_cannot_post_in_is_refused(
+    discord_bot: BotHarness, book_app
+) -> None:
+    board, closed = "730000000000000001", "730000000000000002"
+    discord_bot.cache_guild(
+        [CHANNEL_ID, board, closed], bot_denied={closed: discord.Permissions(send_messages=True)}
+    )
+    refused = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, leaderboard_channel=Channel(closed))
+    )
+    shown = discord_bot.message(refused[-1])
+    assert shown["flags"] & 64 and f"<#{closed}>" in shown["content"] and "Send Messages" in shown["content"]
+    assert (await book_app.courses.binding(GUILD_ID)).leaderboard_channel_id is None  # nothing saved
+    saved = await discord_bot.send(
+        discord_bot.slash("course", sub="config", person=INSTRUCTOR, leaderboard_channel=Channel(board))
+    )
+    assert "Saved 1 setting" in discord_bot.message(saved[-1])["content"]
+    assert (await book_app.courses.binding(GUILD_ID)).leaderboard_channel_id == board

@@ -3,6 +3,8 @@ long text, mentions, views, modals, the one error handler, and who is asking in 
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,7 +14,7 @@ from bot.context import who
 from bot.errors import APOLOGY
 from bot.views.base import Modal, View
 from core.errors import InvalidInput, RateLimited
-from tests.bot.harness import DM_CHANNEL_ID, OTHER_STUDENT, STUDENT, BotHarness
+from tests.bot.harness import CHANNEL_ID, DM_CHANNEL_ID, OTHER_STUDENT, STUDENT, BotHarness
 
 
 class Echo(Modal, title="Say something"):
@@ -146,3 +148,108 @@ async def test_a_dm_uses_the_last_course_or_asks(discord_bot: BotHarness, book_a
     again = await bot.send(bot.slash("probe", text="x", what="who", dm=True, person=OTHER_STUDENT))
     assert again[-1].content == "Grace in other"
     assert DM_CHANNEL_ID
+
+
+# time, injected failures and restarts ---------------------------------------------------------
+
+
+class Gated(commands.Cog):
+    """A deferred command that waits for the test (while it moves the clock) before replying."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.started = asyncio.Event()
+        self.error: BaseException | None = None
+
+    @app_commands.command(name="gated")
+    async def gated(self, interaction: discord.Interaction) -> None:
+        """Reply once the test lets it."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        self.started.set()
+        await self.gate.wait()
+        try:
+            await interaction.followup.send("at last", ephemeral=True)
+        except discord.HTTPException as error:
+            self.error = error
+
+
+async def test_a_token_dies_fifteen_minutes_after_its_interaction(discord_bot: BotHarness) -> None:
+    cog = Gated()
+    await discord_bot.bot.add_cog(cog)
+    running = asyncio.create_task(discord_bot.send(discord_bot.slash("gated")))
+    await cog.started.wait()
+    await discord_bot.advance(15 * 60)
+    cog.gate.set()
+    calls = await running
+    assert calls[-1].status == 401 and calls[-1].response == {
+        "message": "Invalid Webhook Token",
+        "code": 50027,
+    }
+    assert isinstance(cog.error, discord.HTTPException) and cog.error.code == 50027
+
+
+async def test_a_token_still_works_just_before_fifteen_minutes(discord_bot: BotHarness) -> None:
+    cog = Gated()
+    await discord_bot.bot.add_cog(cog)
+    running = asyncio.create_task(discord_bot.send(discord_bot.slash("gated")))
+    await cog.started.wait()
+    await discord_bot.advance(14 * 60 + 59)
+    cog.gate.set()
+    calls = await running
+    assert calls[-1].ok and discord_bot.message(calls[-1])["content"] == "at last"
+    assert cog.error is None
+
+
+async def test_a_429_is_waited_out_by_discord_py_and_the_reply_arrives_once(discord_bot: BotHarness) -> None:
+    bot = await with_probe(discord_bot)
+    bot.http.fail_next(r"POST /webhooks/", status=429, retry_after=2.5)
+    before = bot.http.now
+    calls = await bot.send(bot.slash("probe", text="hello"))
+    followups = [c for c in calls if c.path.startswith("/webhooks")]
+    assert [c.status for c in followups] == [429, 200]
+    assert bot.http.now - before == 2.5  # retry_after honoured, on the fake's clock
+    assert [m["content"] for m in bot.http.in_channel(CHANNEL_ID)] == ["hello"]
+
+
+async def test_a_global_429_is_waited_out_too(discord_bot: BotHarness) -> None:
+    bot = await with_probe(discord_bot)
+    bot.http.fail_next(r"POST /interactions/", status=429, retry_after=0.5, global_=True)
+    calls = await bot.send(bot.slash("probe", text="x", what="mistake"))
+    assert [c.status for c in calls] == [429, 200]
+    assert bot.message(calls[-1])["content"].startswith("⚠️")
+
+
+async def test_5xx_answers_are_retried_by_discord_py(discord_bot: BotHarness) -> None:
+    bot = await with_probe(discord_bot)
+    bot.http.fail_next(r"POST /webhooks/", status=502)
+    bot.http.fail_next(r"POST /webhooks/", status=500)
+    calls = await bot.send(bot.slash("probe", text="hello"))
+    assert [c.status for c in calls if c.path.startswith("/webhooks")] == [502, 500, 200]
+    assert [m["content"] for m in bot.http.in_channel(CHANNEL_ID)] == ["hello"]
+
+
+async def test_a_restart_keeps_what_discord_holds_and_forgets_in_memory_views(
+    discord_bot: BotHarness,
+) -> None:
+    bot = await with_probe(discord_bot)
+    calls = await bot.send(bot.slash("probe", text="hello"))
+    message = bot.message(calls[-1])
+    old = bot.bot
+    same = await bot.restart()
+    assert same is bot and bot.bot is not old and old.is_closed()
+    assert bot.http.in_channel(CHANNEL_ID)[0]["content"] == "hello"
+    assert await bot.send(bot.click(message, "t:count")) == []  # the in-memory view died with the bot
+    await bot.bot.add_cog(Probe())
+    again = await bot.send(bot.slash("probe", text="after"))
+    assert bot.message(again[-1])["content"] == "after"
+
+
+async def test_a_first_response_later_than_3_seconds_is_an_unknown_interaction(
+    discord_bot: BotHarness,
+) -> None:
+    bot = await with_probe(discord_bot)
+    # A 429 whose retry_after outlasts the 3-second deadline: Discord no longer knows the interaction.
+    bot.http.fail_next(r"POST /interactions/.*/callback", status=429, retry_after=3.5)
+    calls = await bot.send(bot.slash("probe", text="x", what="mistake"))
+    assert [c.status for c in calls[:2]] == [429, 404]
+    assert calls[1].response == {"message": "Unknown interaction", "code": 10062}

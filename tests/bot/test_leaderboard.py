@@ -8,7 +8,7 @@ import pytest
 
 from bot.client import StudyhallBot
 from bot.weekly_board import post_due_boards
-from tests.bot.harness import GUILD_ID, OTHER_STUDENT, STUDENT, BotHarness, start_bot
+from tests.bot.harness import GUILD_ID, INSTRUCTOR, OTHER_STUDENT, STUDENT, BotHarness, start_bot
 
 BOARD_CHANNEL = "760000000000000001"
 
@@ -148,3 +148,26 @@ async def test_the_weekly_loop_is_not_started_without_the_core() -> None:
         assert not bot.get_cog("Leaderboard").weekly.is_running()
     finally:
         await bot.unload_extension("bot.cogs.leaderboard")
+
+
+async def test_a_weekly_post_lost_to_permissions_is_retried_and_staff_are_told(
+    discord_bot: BotHarness, book_app, course, clock, caplog
+) -> None:
+    await _progress(book_app, course, STUDENT, 1)
+    await book_app.courses.set_leaderboard_channel(GUILD_ID, BOARD_CHANNEL)
+    await book_app.courses.configure("sample", leaderboard_day=4)
+    clock.advance(days=4)
+    discord_bot.http.hidden_channels.add(BOARD_CHANNEL)  # the bot was shut out of the channel
+    assert await post_due_boards(discord_bot.bot, [GUILD_ID]) == 0
+    told = discord_bot.http.in_channel(discord_bot.http.dms[INSTRUCTOR.id])
+    assert len(told) == 1
+    assert f"<#{BOARD_CHANNEL}>" in told[0]["content"] and "Send Messages" in told[0]["content"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert await post_due_boards(discord_bot.bot, [GUILD_ID]) == 0  # still shut out: told only once
+    assert len(discord_bot.http.in_channel(discord_bot.http.dms[INSTRUCTOR.id])) == 1
+    discord_bot.http.hidden_channels.clear()  # the instructor fixed the permissions
+    assert await post_due_boards(discord_bot.bot, [GUILD_ID]) == 1
+    [board] = discord_bot.http.in_channel(BOARD_CHANNEL)
+    assert "A new week begins" in board["content"] and board["embeds"]
+    assert await post_due_boards(discord_bot.bot, [GUILD_ID]) == 0  # and still never twice
+    assert len(discord_bot.http.in_channel(BOARD_CHANNEL)) == 1

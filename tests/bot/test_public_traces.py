@@ -36,8 +36,9 @@ async def ask_in_public(discord_bot: BotHarness, question: str, person: Person =
 
 async def follow_up(discord_bot: BotHarness, answer: Call, question: str) -> None:
     message, asked = discord_bot.message(answer), answer_id(answer)
-    await discord_bot.send(discord_bot.click(message, f"sh:ask:follow:{asked}"))
-    await discord_bot.send(discord_bot.submit(f"sh:ask:follow-form:{asked}", {"question": question}))
+    opened = await discord_bot.send(discord_bot.click(message, f"sh:ask:follow:{asked}"))
+    form = opened[0].json["data"]["custom_id"]
+    await discord_bot.send(discord_bot.submit(form, {"question": question}))
     assert question in channel_text(discord_bot)
 
 
