@@ -16,8 +16,10 @@ MAX_CLIPPED = 0.10
 _MIN_COLUMN = 6
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _INLINE = re.compile(r"\*\*|__|`")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def render_tables(markdown: str, width: int = TABLE_WIDTH) -> str:
@@ -30,7 +32,7 @@ def render_tables(markdown: str, width: int = TABLE_WIDTH) -> str:
         line = lines[i]
         if _FENCE.match(line):
             in_code = not in_code
-        elif not in_code and i + 1 < len(lines) and _is_row(line) and _DELIMITER.match(lines[i + 1]):
+        elif not in_code and i + 1 < len(lines) and _is_row(line) and _is_delimiter(lines[i + 1]):
             header = _cells(line)
             if len(_cells(lines[i + 1])) == len(header):
                 end = i + 2
@@ -100,13 +102,19 @@ def _is_row(line: str) -> bool:
     return "|" in line and not _FENCE.match(line)
 
 
+def _is_delimiter(line: str) -> bool:
+    """The |---|:--:| line under a table's header (a pipe in it: "---" alone is a rule)."""
+    return "|" in line and _DELIMITER.match(line) is not None
+
+
 def _cells(line: str) -> list[str]:
     text = line.strip()
     if text.startswith("|"):
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", text)]
+    cells = re.split(r"(?<!\\)\|", text)
+    return [_BREAK.sub(" ", c).strip().replace("\\|", "|") for c in cells]
 
 
 def _fitted(cells: list[str], count: int) -> list[str]:
@@ -115,8 +123,9 @@ def _fitted(cells: list[str], count: int) -> list[str]:
 
 
 def _plain(cell: str) -> str:
-    """A cell as a code block shows it: no bold or code marks, which would appear as typed."""
-    return _INLINE.sub("", cell)
+    """A cell as a code block shows it: no bold or code marks and links as their text, all of
+    which would appear as typed."""
+    return _INLINE.sub("", _LINK.sub(r"\1", cell))
 
 
 def _width(text: str) -> int:

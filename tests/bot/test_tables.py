@@ -66,3 +66,10 @@ def test_wide_characters_take_two_columns_so_the_grid_stays_aligned() -> None:
 def test_a_narrow_grid_fits_the_width() -> None:
     text = "| Sensor | Typical rate |\n| --- | --- |\n| IMU | 200–1000 Hz |"
     assert all(len(line) <= TABLE_WIDTH for line in render_tables(text).split("\n"))
+
+
+def test_links_and_line_breaks_in_cells_read_as_text() -> None:
+    table = "| Tool | Docs |\n|-|-|\n| rclpy | [API](https://docs.ros.org/rclpy) |\n| Nav2 | one<br>two |"
+    shown = render_tables(table)
+    assert shown.startswith("```\n") and "rclpy | API" in shown and "Nav2  | one two" in shown
+    assert "](" not in shown and "<br>" not in shown
