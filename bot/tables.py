@@ -14,6 +14,7 @@ TABLE_WIDTH = 56
 # share of the table's text: beyond it, the rows say more than the grid.
 MAX_CLIPPED = 0.10
 _MIN_COLUMN = 6
+ROWS_PER_BLOCK = 20  # 20 rows of TABLE_WIDTH fill well under a /read page (1800 characters)
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -56,10 +57,12 @@ def table_text(header: list[str], rows: list[list[str]], right: list[bool], widt
     widths = _column_widths([plain_header, *plain_rows], width)
     if widths is None:
         return _as_rows(header, rows)
-    lines = [_line(plain_header, widths, [False] * len(widths))]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [_line(row, widths, right) for row in plain_rows]
-    return "```\n" + "\n".join(lines) + "\n```"
+    head = [_line(plain_header, widths, right), "-+-".join("-" * w for w in widths)]
+    body = [_line(row, widths, right) for row in plain_rows]
+    # A long table in blocks, each under its own header, so a page turned mid-table still says
+    # which column is which.
+    blocks = [body[at : at + ROWS_PER_BLOCK] for at in range(0, max(len(body), 1), ROWS_PER_BLOCK)]
+    return "\n\n".join("```\n" + "\n".join(head + block) + "\n```" for block in blocks)
 
 
 def _column_widths(table: list[list[str]], width: int) -> list[int] | None:

@@ -73,3 +73,11 @@ def test_links_and_line_breaks_in_cells_read_as_text() -> None:
     shown = render_tables(table)
     assert shown.startswith("```\n") and "rclpy | API" in shown and "Nav2  | one two" in shown
     assert "](" not in shown and "<br>" not in shown
+
+
+def test_a_long_table_repeats_its_header_in_blocks_that_fit_a_page() -> None:
+    rows = "\n".join(f"| {n} | {n * n} |" for n in range(1, 46))
+    shown = render_tables("| n | n² |\n| --: | --: |\n" + rows)
+    blocks = shown.split("\n\n")
+    assert len(blocks) == 3 and all(b.startswith("```\n n |   n²\n---+-----\n") for b in blocks)
+    assert blocks[-1].endswith("45 | 2025\n```") and all(len(b) < 1800 for b in blocks)
