@@ -19,6 +19,7 @@ import aiohttp
 import discord
 
 from bot.client import StudyhallBot, command_payloads
+from bot.sharding import serves
 from core.app import App, open_app
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
@@ -111,7 +112,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
     async with open_app(settings) as app:  # migrates the database
         # Load the model and the bound courses' indexes in the background: the first /ask waits
         # for them (it is deferred), connecting to Discord does not.
-        warming = asyncio.create_task(_warm(app), name="studyhall-warm")
+        warming = asyncio.create_task(_warm(app, args.shards, args.shard_ids), name="studyhall-warm")
         bot = StudyhallBot(app, shard_count=args.shards, shard_ids=args.shard_ids)
         try:
             async with bot:
@@ -120,9 +121,12 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
             warming.cancel()
 
 
-async def _warm(app: App) -> None:
+async def _warm(app: App, shard_count: int | None = None, shard_ids: Sequence[int] | None = None) -> None:
+    """Load the books of the courses bound to servers this process serves: with the shards split
+    over processes, each warms only its own servers' courses (an index takes memory and time)."""
     for course in await app.courses.list():
-        if not await app.courses.guild_ids(course.slug):
+        guilds = await app.courses.guild_ids(course.slug)
+        if not any(serves(g, shard_count=shard_count, shard_ids=shard_ids) for g in guilds):
             continue
         try:
             await app.library.warm(course)

@@ -27,10 +27,14 @@ def place(where: Citation | SectionRef) -> str:
     return label or where.path
 
 
-def linked(where: Citation | SectionRef, book_url: str | None) -> str:
+def linked(where: Citation | SectionRef, book_url: str | None, *, preview: bool = True) -> str:
+    """The place, linked to the published book; without `preview`, as <url>, which Discord does
+    not unfold into a card (message text unfolds its links; embeds don't)."""
     label = place(where).replace("[", "(").replace("]", ")")
     url = section_url(book_url, where.path, where.anchor)
-    return f"[{label}]({url})" if url else label
+    if not url:
+        return label
+    return f"[{label}]({url})" if preview else f"[{label}](<{url}>)"
 
 
 def safe_title(text: str, limit: int = EMBED_TITLE) -> str:
@@ -48,15 +52,21 @@ def footer(answer: Answer) -> str:
 
 
 def source_lines(answer: Answer, book_url: str | None) -> list[str]:
+    return citation_lines(answer.citations, answer.mode, book_url)
+
+
+def citation_lines(
+    citations: list[Citation], mode: str | None, book_url: str | None, *, preview: bool = True
+) -> list[str]:
     """One line per citation, numbered like the answer's [n] markers (extractive answers carry them);
     an LLM's citations are listed once per section."""
-    if answer.mode == "extractive":
-        return [f"[{n}] {linked(c, book_url)}" for n, c in enumerate(answer.citations, 1)]
-    seen = dict.fromkeys(linked(c, book_url) for c in answer.citations)
+    if mode == "extractive":
+        return [f"[{n}] {linked(c, book_url, preview=preview)}" for n, c in enumerate(citations, 1)]
+    seen = dict.fromkeys(linked(c, book_url, preview=preview) for c in citations)
     return [f"• {line}" for line in seen]
 
 
-def _lines_within(lines: list[str], limit: int) -> str:
+def lines_within(lines: list[str], limit: int) -> str:
     """Whole lines up to `limit` characters, with a count of the ones left out."""
     whole = "\n".join(lines)
     if len(whole) <= limit:
@@ -83,11 +93,11 @@ def answer_embeds(question: str, answer: Answer, book_url: str | None) -> list[d
     last = embeds[-1]
     if covered and answer.citations:
         last.add_field(
-            name="Sources", value=_lines_within(source_lines(answer, book_url), FIELD_VALUE), inline=False
+            name="Sources", value=lines_within(source_lines(answer, book_url), FIELD_VALUE), inline=False
         )
     if not covered and answer.closest:
         closest = [f"• {linked(ref, book_url)}" for ref in answer.closest]
-        last.add_field(name="Closest sections", value=_lines_within(closest, FIELD_VALUE), inline=False)
+        last.add_field(name="Closest sections", value=lines_within(closest, FIELD_VALUE), inline=False)
     last.set_footer(text=footer(answer))
     return [fit_embed(e) for e in embeds]
 

@@ -16,6 +16,7 @@ import discord
 from bot import respond
 from bot.context import Who, app_of, who
 from bot.limits import EMBED_TITLE, clip, fit_embed, split_message
+from bot.tables import render_tables
 from bot.views.base import View, reported
 from bot.views.personal import OWNER_PATTERN, owner_key, require_owner
 from core.books.short_keys import KEY_ALPHABET, chapter_key, section_key
@@ -49,10 +50,13 @@ async def open_page(interaction: discord.Interaction, place: Place, found: Who |
     reader = app.library.reader
     staff = found.sees_staff_material
     section = await reader.get_section(found.course, place.path, place.anchor, staff)
-    pages = split_message(section.markdown, PAGE_CHARS)
+    shown = render_tables(section.markdown)  # Discord draws no tables
+    pages = split_message(shown, PAGE_CHARS)
     number = len(pages) - 1 if place.page < 0 else min(place.page, len(pages) - 1)
     last = number == len(pages) - 1
-    chars = len(section.markdown) if last else sum(len(p) for p in pages[: number + 1])
+    # Progress counts the book's own characters: the pages read, scaled back from what was shown.
+    seen = sum(len(p) for p in pages[: number + 1])
+    chars = len(section.markdown) if last else seen * len(section.markdown) // max(1, len(shown))
     reached = await reader.percent_reached(found.course, section, chars, staff)
     progress = await app.tracking.record_reading(found.user, found.course, section.path, reached)
     here = Place(section.path, section.anchor, number)

@@ -24,9 +24,27 @@ log = logging.getLogger(__name__)
 MENU_NAME = "Ask the book about this"
 DEFAULT_QUESTION = "What does this mean?"
 NO_TEXT = (
-    "That message has no text to ask about (only attachments or embeds?). "
+    "That message has no text to ask about (only attachments or images?). "
     "Pick a message with text, or use /ask."
 )
+
+
+def message_text(message: discord.Message) -> str:
+    """What a message says: its content, or else its embeds' titles, descriptions and fields — the
+    bot's own answers are embeds only. Footers and authors say how it was made, not what."""
+    if (message.content or "").strip():
+        return message.content.strip()
+    parts: list[str] = []
+    for embed in message.embeds:
+        parts += [_said(embed.title), _said(embed.description)]
+        for field in embed.fields:  # an empty name or value is sent as a zero-width space
+            name, value = _said(field.name), _said(field.value)
+            parts.append(f"{name}: {value}" if name and value else name or value)
+    return "\n\n".join(p for p in parts if p)
+
+
+def _said(text: str | None) -> str:
+    return (text or "").replace("\u200b", "").strip()
 
 
 class AskAboutForm(Form, title="Ask the book about this message"):
@@ -107,7 +125,7 @@ class AskCog(FeatureCog, name="Ask"):
 
     async def ask_about(self, interaction: discord.Interaction, message: discord.Message) -> None:
         # The picked message's text comes with the interaction: no Message Content intent needed.
-        text = (message.content or "").strip()
+        text = message_text(message)
         if not text:
             raise InvalidInput("message", NO_TEXT)
         form = AskAboutForm(text[:MAX_SELECTED_CHARS], custom_id=f"sh:ask:about-form:{message.id}")

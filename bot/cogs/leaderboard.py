@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager, nullcontext
 
 import discord
 from discord import app_commands
@@ -10,7 +11,8 @@ from discord.ext import commands, tasks
 
 from bot import render_board, respond
 from bot.autocomplete import weeks
-from bot.context import app_of, onlooker
+from bot.context import Onlooker, app_of, onlooker
+from bot.cooldowns import BOARD_EVERY, PostCooldown
 from bot.weekly_board import post_due_boards
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,7 @@ POST_EVERY_MINUTES = 10
 class LeaderboardCog(commands.Cog, name="Leaderboard"):
     def __init__(self, bot: commands.Bot):
         self.bot = bot
+        self.boards = PostCooldown(BOARD_EVERY, "the leaderboard")
 
     async def cog_load(self) -> None:
         if getattr(self.bot, "app", None) is not None:
@@ -39,6 +42,16 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
     async def _connected(self) -> None:
         await self.bot.wait_until_ready()
 
+    async def _cooldown(
+        self, interaction: discord.Interaction, found: Onlooker
+    ) -> AbstractAsyncContextManager[None]:
+        """The public chart's cooldown; none in a DM (nobody else sees it) nor for the course's
+        staff, who post the board on purpose."""
+        app = app_of(interaction)
+        if interaction.guild is None or (found.user and await app.staff.is_staff(found.user, found.course)):
+            return nullcontext()
+        return self.boards.posting(interaction.user.id, interaction.channel_id or 0, app.clock())
+
     @app_commands.command(name="leaderboard")
     @app_commands.describe(week="A past week (its board as it was frozen); empty: this week so far")
     @app_commands.autocomplete(week=weeks)
@@ -48,14 +61,15 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         found = await onlooker(interaction)
         app = app_of(interaction)
         viewer = found.user.id if found.user else None
-        # Fetched before the (public) deferral: a bad week is then answered privately.
-        board = await app.leaderboards.board(found.course, week=week, viewer_id=viewer)
-        async with respond.working(interaction):
-            await respond.reply(
-                interaction,
-                embed=render_board.board_embed(board, found.course),
-                files=[await render_board.chart_file(board, found.course)],
-            )
+        async with await self._cooldown(interaction, found):
+            # Fetched before the (public) deferral: a bad week is then answered privately.
+            board = await app.leaderboards.board(found.course, week=week, viewer_id=viewer)
+            async with respond.working(interaction):
+                await respond.reply(
+                    interaction,
+                    embed=render_board.board_embed(board, found.course),
+                    files=[await render_board.chart_file(board, found.course)],
+                )
         note = render_board.standing_note(board)
         if note:
             await respond.reply(interaction, note, ephemeral=True)

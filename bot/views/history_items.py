@@ -10,6 +10,7 @@ import re
 import discord
 
 from bot import respond
+from bot.answer_render import citation_lines, lines_within
 from bot.context import account, app_of, existing_account
 from bot.limits import LABEL, MAX_CHOICES, SELECT_DESCRIPTION, clip, fit_embed, split_message
 from bot.takedown import said, take_down
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 PAGE = 10  # conversations a page (the menu could take 25; ten stay readable)
 MESSAGE_CLIP = 1500  # each question or answer in a transcript
+SOURCES_CLIP = 600  # the sources under each answer
 MAX_PIECES = 4  # Discord messages a transcript may take
 _ID = r"[0-9a-fA-F-]{8,40}"
 
@@ -63,10 +65,13 @@ def _pager(offset: int, more: bool, shown: int) -> View:
     return view
 
 
-def transcript(conversation: Conversation, messages: list[Message]) -> list[str]:
-    """The conversation as Discord messages, the latest turns kept when it is too long."""
+def transcript(conversation: Conversation, messages: list[Message], book_url: str | None = None) -> list[str]:
+    """The conversation as Discord messages, the latest turns kept when it is too long; each answer
+    with its sources, which its [n] markers refer to."""
     lines = [
-        ("**❓ You:** " if m.role == "user" else "**📖 Studyhall:** ") + clip(m.content, MESSAGE_CLIP)
+        ("**❓ You:** " if m.role == "user" else "**📖 Studyhall:** ")
+        + clip(m.content, MESSAGE_CLIP)
+        + _sources(m, book_url)
         for m in messages
     ]
     head = f"## {discord.utils.escape_markdown(conversation.title)}"
@@ -78,6 +83,14 @@ def transcript(conversation: Conversation, messages: list[Message]) -> list[str]
         if len(pieces) <= MAX_PIECES:
             return pieces
     return split_message(head)  # pragma: no cover - one clipped message always fits
+
+
+def _sources(message: Message, book_url: str | None) -> str:
+    """The answer's sources as in /ask, linked without preview cards (several would bury the text)."""
+    if message.role != "assistant" or not message.citations:
+        return ""
+    lines = citation_lines(message.citations, message.answer_mode, book_url, preview=False)
+    return "\nSources:\n" + lines_within(lines, SOURCES_CLIP)
 
 
 class TurnHistoryPage(
@@ -133,8 +146,10 @@ class OpenConversation(discord.ui.DynamicItem[discord.ui.Select], template=r"sh:
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
         user = await account(interaction)
-        conversation, messages = await app_of(interaction).conversations.get(user.id, self.item.values[0])
-        pieces = transcript(conversation, messages)
+        app = app_of(interaction)
+        conversation, messages = await app.conversations.get(user.id, self.item.values[0])
+        course = await app.courses.get_by_id(conversation.course_id)
+        pieces = transcript(conversation, messages, course.book_url)
         view = View(timeout=None)
         view.add_item(DeleteConversation(conversation.id))
         for n, piece in enumerate(pieces):

@@ -405,6 +405,29 @@ async def test_asking_about_a_message_without_text_says_why_not(discord_bot: Bot
     assert calls[0].kind == 4 and calls[0].ephemeral and "no text to ask about" in calls[0].content
 
 
+async def test_ask_the_book_about_the_bots_own_answer(discord_bot: BotHarness, book_app: App) -> None:
+    """The bot's answers are embeds with no content: their text is what the menu asks about."""
+    asked = await discord_bot.send(discord_bot.slash("ask", question=ZMP))
+    shown = discord_bot.message(answer_calls(asked)[0])
+    assert not shown["content"] and shown["embeds"]
+    menu = discord_bot.message_command(MENU_NAME, "")
+    target = menu["data"]["target_id"]
+    menu["data"]["resolved"]["messages"][target] |= {"embeds": shown["embeds"], "author": shown["author"]}
+    opened = await discord_bot.send(menu)
+    assert opened[0].kind == 9, opened[0].content
+    form = opened[0].json["data"]
+    answered = await discord_bot.send(discord_bot.submit(form["custom_id"], {"question": "Why?"}))
+    assert answer_calls(answered)
+    user, conversations = await conversations_of(book_app)
+    asked_about = next(c for c in conversations if c.title == "Why?")
+    _, messages = await book_app.conversations.get(user.id, asked_about.id)
+    selected = messages[0].selected_text
+    description = shown["embeds"][0]["description"]
+    assert selected.startswith(ZMP) and description[:200] in selected
+    assert "Sources" in selected  # the fields too: where the answer came from
+    assert shown["embeds"][0]["footer"]["text"] not in selected  # how it was made is not the text
+
+
 async def test_the_commands_fit_discords_rules(discord_bot: BotHarness) -> None:
     registered = {c["name"]: c for c in command_payloads(discord_bot.bot.tree)}
     menu = registered[MENU_NAME]

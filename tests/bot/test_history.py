@@ -139,3 +139,38 @@ async def test_nobody_opens_or_deletes_someone_elses(discord_bot: BotHarness, bo
     assert "isn't in your history" in forced[-1].content
     user = await book_app.accounts.find("discord", STUDENT.id)
     await book_app.conversations.get(user.id, adas)  # still there
+
+
+async def test_a_transcript_lists_each_answers_sources_linked_to_the_book(
+    discord_bot: BotHarness, book_app, course
+) -> None:
+    """The transcript's [n] markers point somewhere: the sources follow the answer, as in /ask."""
+    await book_app.courses.configure("sample", book_url="https://book.example/docs/")
+    user = await book_app.accounts.resolve("discord", STUDENT.id, STUDENT.name)
+    await book_app.accounts.enter_course(user.id, course.id)
+    course = await book_app.courses.get("sample")
+    answer = await book_app.answers.ask(course, user, "What is the zero moment point?", surface="discord")
+    assert answer.mode == "extractive" and "[1]" in answer.text
+    listed = await discord_bot.send(discord_bot.slash("history"))
+    opened = await discord_bot.send(
+        discord_bot.click(discord_bot.message(listed[0]), "sh:hist:open", values=[answer.conversation_id])
+    )
+    shown = "\n".join(discord_bot.message(call)["content"] for call in opened)
+    url = "https://book.example/docs/01-foundations/balance-and-zmp#zmp"
+    # Linked without a preview card: <url> keeps a transcript from filling with link embeds.
+    assert f"[1] [Bipedal Balance › Zero Moment Point](<{url}>)" in shown
+    assert shown.index("**📖 Studyhall:**") < shown.index("Sources:") < shown.index("[1] [Bipedal")
+
+
+async def test_without_a_book_url_the_sources_are_named_not_linked(
+    discord_bot: BotHarness, book_app, course
+) -> None:
+    user = await book_app.accounts.resolve("discord", STUDENT.id, STUDENT.name)
+    await book_app.accounts.enter_course(user.id, course.id)
+    answer = await book_app.answers.ask(course, user, "What is the zero moment point?", surface="discord")
+    listed = await discord_bot.send(discord_bot.slash("history"))
+    opened = await discord_bot.send(
+        discord_bot.click(discord_bot.message(listed[0]), "sh:hist:open", values=[answer.conversation_id])
+    )
+    shown = "\n".join(discord_bot.message(call)["content"] for call in opened)
+    assert "[1] Bipedal Balance › Zero Moment Point" in shown and "](" not in shown

@@ -8,7 +8,15 @@ import pytest
 
 from bot.client import StudyhallBot
 from bot.weekly_board import post_due_boards
-from tests.bot.harness import GUILD_ID, INSTRUCTOR, OTHER_STUDENT, STUDENT, BotHarness, start_bot
+from tests.bot.harness import (
+    CHANNEL_ID,
+    GUILD_ID,
+    INSTRUCTOR,
+    OTHER_STUDENT,
+    STUDENT,
+    BotHarness,
+    start_bot,
+)
 
 BOARD_CHANNEL = "760000000000000001"
 
@@ -171,3 +179,39 @@ async def test_a_weekly_post_lost_to_permissions_is_retried_and_staff_are_told(
     assert "A new week begins" in board["content"] and board["embeds"]
     assert await post_due_boards(discord_bot.bot, [GUILD_ID]) == 0  # and still never twice
     assert len(discord_bot.http.in_channel(BOARD_CHANNEL)) == 1
+
+
+def _charts(bot: BotHarness) -> int:
+    return sum(1 for m in bot.http.in_channel(CHANNEL_ID) if m.get("attachments"))
+
+
+async def test_one_public_board_a_minute_per_student_and_channel(
+    discord_bot: BotHarness, book_app, course, clock
+) -> None:
+    await _progress(book_app, course, STUDENT, 1)
+    await discord_bot.send(discord_bot.slash("leaderboard"))
+    assert _charts(discord_bot) == 1
+    clock.advance(seconds=20)
+    again = await discord_bot.send(discord_bot.slash("leaderboard"))
+    assert len(again) == 1 and again[0].kind == 4  # refused at once, not after a public deferral
+    told = discord_bot.message(again[0])
+    assert told["flags"] & 64 and "40 seconds" in told["content"]
+    assert _charts(discord_bot) == 1  # the channel saw one chart
+    # Another student may post it; the same student once the minute has passed.
+    await discord_bot.send(discord_bot.slash("leaderboard", person=OTHER_STUDENT))
+    clock.advance(seconds=40)
+    await discord_bot.send(discord_bot.slash("leaderboard"))
+    assert _charts(discord_bot) == 3
+
+
+async def test_a_refused_board_costs_nothing_and_staff_are_not_held_back(
+    discord_bot: BotHarness, book_app, course
+) -> None:
+    await _progress(book_app, course, STUDENT, 1)
+    bad = await discord_bot.send(discord_bot.slash("leaderboard", week="last tuesday"))
+    assert "is not a week" in bad[0].content
+    await discord_bot.send(discord_bot.slash("leaderboard"))
+    assert _charts(discord_bot) == 1
+    for _ in range(2):
+        await discord_bot.send(discord_bot.slash("leaderboard", person=INSTRUCTOR))
+    assert _charts(discord_bot) == 3

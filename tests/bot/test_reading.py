@@ -219,3 +219,13 @@ async def test_the_books_ends_cannot_be_pressed_and_say_so_if_they_are(discord_b
     assert prev.get("disabled") is True
     pressed = await discord_bot.send(discord_bot.click(message, prev["custom_id"]))  # a stale client
     assert pressed and pressed[0].ephemeral and "first page of the book" in pressed[0].content
+
+
+async def test_a_table_in_the_book_is_shown_readably_not_as_raw_pipes(discord_bot: BotHarness) -> None:
+    """Discord draws no Markdown tables: the sample book's sensor table reads row by row."""
+    bot = discord_bot
+    calls = await bot.send(bot.slash("read", chapter=SENSORS, section="comparing-the-sensors"))
+    page = bot.message(calls[-1])["embeds"][0]["description"]
+    assert "| --- |" not in page and "| IMU |" not in page
+    assert "**IMU**\nMeasures: Angular velocity, linear acceleration\nTypical rate: 200–1000 Hz" in page
+    assert "**LiDAR**\nMeasures: Distance along many beams" in page
