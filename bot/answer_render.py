@@ -38,6 +38,14 @@ def safe_title(text: str, limit: int = EMBED_TITLE) -> str:
     return clip(discord.utils.escape_mentions(" ".join(text.split())), limit)
 
 
+def searched(scope: str | None) -> str:
+    """What a decline was about: "the book", or the module ("Module 2 (ROS 2 Essentials)")."""
+    if not scope:
+        return "the book"
+    number, colon, name = scope.partition(": ")
+    return f"{number} ({name})" if colon and name else scope
+
+
 def footer(answer: Answer) -> str:
     if answer.mode == "llm":
         how = f"Written by {answer.model or 'an AI model'} from the book"
@@ -76,7 +84,7 @@ def answer_embeds(question: str, answer: Answer, book_url: str | None) -> list[d
     colour = ANSWERED if covered else DECLINED
     pieces = split_message(answer.text or "…", DESCRIPTION_CHARS)
     embeds = [discord.Embed(description=piece, colour=colour) for piece in pieces]
-    title = question if covered else f"Not in the book: {question}"
+    title = question if covered else f"Not in {searched(answer.scope)}: {question}"
     embeds[0].title = safe_title(title)
     for n, embed in enumerate(embeds[1:], 2):
         embed.set_author(name=f"(continued, {n}/{len(embeds)})")

@@ -27,6 +27,7 @@ from core.progress.quizzes import Quizzes
 from core.progress.recommendations import Recommendations
 from core.progress.reports import Reports
 from core.progress.tracking import Tracking
+from core.handoffs import Handoffs
 from core.public_posts import PublicPosts
 from core.quotas import Quotas
 from core.redact import redact_text, redact_url
@@ -67,6 +68,7 @@ class App:
     recommendations: Recommendations
     bind_codes: BindCodes
     public_posts: PublicPosts
+    handoffs: Handoffs
     access: Access
 
 
@@ -150,6 +152,7 @@ async def open_app(
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
                 bind_codes=bind_codes,
                 public_posts=PublicPosts(store, clock),
+                handoffs=Handoffs(store, conversations, clock),
                 access=Access(accounts, courses),
             )
         finally:

@@ -1,4 +1,5 @@
-"""The buttons under an answer: 👍 / 👎, Follow up, Sources. They are DynamicItems whose custom_id
+"""The buttons under an answer: 👍 / 👎, Follow up, Sources; under a decline, Search the whole book
+(when only a module was searched) or Ask a TA (bot/views/ask_staff.py). They are DynamicItems whose custom_id
 carries the core's id of the answer, so they keep working on old messages after the bot restarts."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot import respond
 from bot.answer_flow import ask_and_answer
 from bot.answer_render import sources_embed
 from bot.context import app_of, existing_account, who
+from bot.views.ask_staff import AskStaff
 from bot.views.base import Modal, View, reported
 from core.answers.service import MAX_QUESTION_CHARS
 from core.errors import NotFound, PermissionDenied
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_ID = r"(?P<answer>[0-9a-f-]{36})"
 NOT_YOURS_TO_RATE = "Only the person who asked can rate this answer."
+NOT_YOURS_TO_WIDEN = "Only the person who asked can ask this again; ask your own question with /ask."
 NOT_YOURS_TO_FOLLOW = (
     "Only the person who asked can follow up on this answer; ask your own question with /ask."
 )
@@ -154,7 +157,43 @@ class ShowSources(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:s
         )
 
 
-DYNAMIC_ITEMS = (RateAnswer, FollowUp, ShowSources)
+class WholeBook(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:whole:" + ANSWER_ID):
+    """Under "not in Module 2": the same question again, over the whole book."""
+
+    def __init__(self, answer_id: str):
+        super().__init__(
+            discord.ui.Button(
+                label="Search the whole book",
+                emoji="📚",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"sh:ask:whole:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> WholeBook:
+        return cls(match["answer"])
+
+    @reported
+    async def callback(self, interaction: discord.Interaction) -> None:
+        user = await existing_account(interaction)  # a passer-by gets no account for pressing
+        try:
+            if user is None:
+                raise NotFound("answer", self.answer_id)
+            asked = await app_of(interaction).conversations.asked(user.id, self.answer_id)
+        except NotFound as missing:
+            if not await app_of(interaction).conversations.is_stored(self.answer_id):
+                await respond.reply(interaction, GONE, ephemeral=True)
+                return
+            raise PermissionDenied(NOT_YOURS_TO_WIDEN) from missing
+        # Asked afresh (a conversation of its own): as a follow-up its search would repeat the
+        # question and weigh its words twice. A private answer's second try stays private.
+        private = bool(interaction.message and interaction.message.flags.ephemeral)
+        await ask_and_answer(interaction, asked.question, view_for=answer_view, private=private)
+
+
+DYNAMIC_ITEMS = (RateAnswer, FollowUp, ShowSources, WholeBook, AskStaff)
 
 
 def answer_view(answer: Answer) -> View | None:
@@ -167,4 +206,8 @@ def answer_view(answer: Answer) -> View | None:
     view.add_item(FollowUp(answer.message_id))
     if answer.citations:
         view.add_item(ShowSources(answer.message_id))
+    if not answer.covered and answer.scope:
+        view.add_item(WholeBook(answer.message_id))
+    elif not answer.covered:
+        view.add_item(AskStaff(answer.message_id))
     return view

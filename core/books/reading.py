@@ -144,6 +144,12 @@ class BookReader:
             )
         return list(modules.values())
 
+    async def module_label(self, course: Course, folder: str, staff: bool = False) -> str:
+        """How a module is named to students ("Module 2: ROS 2 Essentials"), from its folder."""
+        documents = await self.documents(course, staff)
+        label = next((d.module_label for d in documents if d.module == folder and d.module_label), None)
+        return label or _humanise(folder)
+
     async def resolve_module(self, course: Course, name: str, staff: bool = False) -> str:
         """A module's folder name from what a student typed: folder, label or number."""
         wanted = name.strip().lower()

@@ -128,6 +128,16 @@ class ConversationsRepository:
         conversation = await self.get(message["conversation_id"])
         return (Message.model_validate(message), conversation) if conversation else None
 
+    async def question_before(self, message_id: str) -> str | None:
+        """The question an answer replies to: the conversation's last user message before it."""
+        row = await self._conn.fetchrow(
+            "SELECT q.content FROM messages a JOIN messages q ON q.conversation_id = a.conversation_id"
+            " AND q.role = 'user' AND q.created_at <= a.created_at WHERE a.id = $1"
+            " ORDER BY q.created_at DESC, q.id DESC LIMIT 1",
+            message_id,
+        )
+        return row["content"] if row else None
+
     # feedback
 
     async def save_feedback(

@@ -25,6 +25,7 @@ COURSE_SETTINGS = (
     "staff_only",
     "book_path_by_operator",
     "self_marked_counts",
+    "answer_threads",
 )
 # Settings stored as JSON.
 _JSON_SETTINGS = frozenset({"staff_only"})
@@ -103,6 +104,12 @@ class CoursesRepository:
     async def set_leaderboard_channel(self, guild_id: str, channel_id: str | None) -> bool:
         changed = await self._conn.execute(
             "UPDATE course_guilds SET leaderboard_channel_id = $2 WHERE guild_id = $1", guild_id, channel_id
+        )
+        return changed == 1
+
+    async def set_staff_channel(self, guild_id: str, channel_id: str | None) -> bool:
+        changed = await self._conn.execute(
+            "UPDATE course_guilds SET staff_channel_id = $2 WHERE guild_id = $1", guild_id, channel_id
         )
         return changed == 1
 
