@@ -19,6 +19,7 @@ from core.clock import Clock, utcnow
 from core.conversations import Conversations
 from core.courses import Courses
 from core.errors import DatabaseUnreachable
+from core.handoffs import Handoffs
 from core.maintenance import Maintenance
 from core.privacy import Privacy
 from core.progress.book_hook import ProgressFromBook
@@ -27,7 +28,6 @@ from core.progress.quizzes import Quizzes
 from core.progress.recommendations import Recommendations
 from core.progress.reports import Reports
 from core.progress.tracking import Tracking
-from core.handoffs import Handoffs
 from core.public_posts import PublicPosts
 from core.quotas import Quotas
 from core.redact import redact_text, redact_url

@@ -100,7 +100,9 @@ class AskStaff(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:ta:"
         await respond.reply(interaction, SENT.format(channel=binding.staff_channel_id), ephemeral=True)
 
 
-async def _post(interaction: discord.Interaction, binding: GuildBinding, question: str) -> discord.Message | None:
+async def _post(
+    interaction: discord.Interaction, binding: GuildBinding, question: str
+) -> discord.Message | None:
     """The question in the staff channel, with a thread opened on it; None if Discord refused the post.
     A thread refused (no permission to open threads there) still leaves the post for staff."""
     client = interaction.client
@@ -114,7 +116,9 @@ async def _post(interaction: discord.Interaction, binding: GuildBinding, questio
         colour=discord.Colour.green(),
     )
     embed.add_field(name="Student", value=clip(discord.utils.escape_markdown(who), 256), inline=True)
-    embed.add_field(name="Asked in", value=f"[the answer]({link}) in <#{interaction.channel_id}>", inline=True)
+    embed.add_field(
+        name="Asked in", value=f"[the answer]({link}) in <#{interaction.channel_id}>", inline=True
+    )
     embed.set_footer(text="Answer in the thread below; the student can follow it from the link.")
     try:
         posted = await client.get_partial_messageable(channel_id, guild_id=interaction.guild_id).send(

@@ -50,9 +50,7 @@ class BookReader:
             sections = await s.books.sections(document.id)
         return _compose(document, sections, _anchor_of(sections, anchor))
 
-    async def _by_title(
-        self, s: Any, course: Course, typed: str, staff: bool
-    ) -> tuple[StoredDocument, str]:
+    async def _by_title(self, s: Any, course: Course, typed: str, staff: bool) -> tuple[StoredDocument, str]:
         """(chapter, anchor) whose title, or else whose one section heading, is what was typed
         (ignoring case and punctuation); NotFound, with the titles and paths like it, otherwise.
         Only the documents this viewer may see are compared, so a staff-only title stays unknown."""

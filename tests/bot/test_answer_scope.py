@@ -22,7 +22,9 @@ async def test_a_decline_in_a_module_names_the_module_and_offers_the_whole_book(
     assert "Only Module 2: ROS 2 Essentials was searched" in embed["description"]
     whole = f"sh:ask:whole:{answer_id(answer_calls(calls)[-1])}"
     assert whole in [c["custom_id"] for row in shown["components"] for c in row["components"]]
-    assert not any(c["custom_id"].startswith("sh:ask:ta:") for row in shown["components"] for c in row["components"])
+    assert not any(
+        c["custom_id"].startswith("sh:ask:ta:") for row in shown["components"] for c in row["components"]
+    )
 
     # A classmate may not ask it again for the asker
     refused = await discord_bot.send(discord_bot.click(shown, whole, person=OTHER_STUDENT))
