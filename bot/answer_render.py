@@ -129,14 +129,25 @@ def sources_embed(citations: list[Citation], book_url: str | None) -> discord.Em
         embed.description = "This answer quotes no passages of the book."
         return embed
     for n, citation in enumerate(citations[:10], 1):
-        quote = clip(" ".join(citation.quote.split()), 400)
-        embed.add_field(name=clip(f"[{n}] {place(citation)}", 256), value=_quoted(quote, citation, book_url))
+        embed.add_field(
+            name=clip(f"[{n}] {place(citation)}", 256),
+            value=_quoted(excerpt(citation.quote, 400), citation, book_url),
+        )
     if len(citations) > 10:
         embed.set_footer(text=f"…and {len(citations) - 10} more")
     return embed
 
 
+def excerpt(passage: str, limit: int) -> str:
+    """A passage as a result shows it: prose on one quoted line; a code block (the highlight keeps
+    one whole, fences and all) left as a block, line by line, so it still reads as code."""
+    text = passage.strip()
+    if text.startswith(("```", "~~~")) and text.count("\n") >= 2 and len(text) <= limit:
+        return text
+    return "> " + clip(" ".join(text.split()), limit)
+
+
 def _quoted(quote: str, citation: Citation, book_url: str | None) -> str:
     url = section_url(book_url, citation.path, citation.anchor)
     where = f"[Read it in the book]({url})" if url else f"`{citation.path}`"
-    return clip(f"> {quote}\n{where}", FIELD_VALUE)
+    return clip(f"{quote}\n{where}", FIELD_VALUE)
