@@ -31,6 +31,7 @@ GONE = (
     "📭 That answer is no longer stored: whoever asked deleted it (or their account), "
     "and its sources went with it. Ask your own question with /ask."
 )
+IN_ITS_THREAD = "💬 This question has its own thread: follow up there, in <#{thread}>."
 THANKS = {1: "👍 Thanks — marked as helpful.", -1: "👎 Thanks — marked as not helpful."}
 
 
@@ -98,6 +99,10 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
                 await respond.reply(interaction, GONE, ephemeral=True)
                 return
             raise PermissionDenied(NOT_YOURS_TO_FOLLOW) from missing
+        thread = await app_of(interaction).conversations.thread_of(conversation_id)
+        if thread and str(interaction.channel_id) != thread:  # the conversation goes on in its thread
+            await respond.reply(interaction, IN_ITS_THREAD.format(thread=thread), ephemeral=True)
+            return
         # A private answer's follow-up stays private.
         private = bool(interaction.message and interaction.message.flags.ephemeral)
         form = FollowUpForm(conversation_id, private, custom_id=f"sh:ask:follow-form:{self.answer_id}")
@@ -194,6 +199,15 @@ class WholeBook(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:who
 
 
 DYNAMIC_ITEMS = (RateAnswer, FollowUp, ShowSources, WholeBook, AskStaff)
+
+
+def follow_up_view(answer: Answer) -> View | None:
+    """Just Follow up: under the note that opens an answer's thread."""
+    if not answer.message_id:
+        return None
+    view = View(timeout=None)
+    view.add_item(FollowUp(answer.message_id))
+    return view
 
 
 def answer_view(answer: Answer) -> View | None:
