@@ -8,10 +8,12 @@ ALTER TABLE course_guilds ADD COLUMN staff_channel_id TEXT
 
 ALTER TABLE courses ADD COLUMN answer_threads BOOLEAN NOT NULL DEFAULT FALSE;
 
--- One hand-over per answer: the primary key makes a repeated press a no-op. It goes with the
--- answer (deleted conversation, forgotten student).
+-- One hand-over per answer: the unique answer id makes a repeated press a no-op. It goes with the
+-- answer (deleted conversation, forgotten student); the post in the staff channel is remembered in
+-- public_posts, so the bot takes it down then too.
 CREATE TABLE handoffs (
-    message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE REFERENCES messages (id) ON DELETE CASCADE,
     course_id TEXT NOT NULL REFERENCES courses (id) ON DELETE CASCADE,
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     channel_id TEXT CHECK (channel_id IS NULL OR length(channel_id) BETWEEN 1 AND 32),

@@ -8,6 +8,7 @@ from core.models.accounts import Record
 
 
 class Handoff(Record):
+    id: str
     message_id: str  # the answer the student handed over
     course_id: str
     user_id: str

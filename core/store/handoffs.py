@@ -7,6 +7,7 @@ from datetime import datetime
 
 from core.models.handoffs import Handoff
 from core.store.database import Connection
+from core.store.ids import new_id
 
 
 class HandoffsRepository:
@@ -16,8 +17,9 @@ class HandoffsRepository:
     async def claim(self, message_id: str, course_id: str, user_id: str, now: datetime) -> bool:
         """Note that this answer's question goes to staff; False when it already went (or is going)."""
         changed = await self._conn.execute(
-            "INSERT INTO handoffs (message_id, course_id, user_id, created_at) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (message_id) DO NOTHING",
+            "INSERT INTO handoffs (id, message_id, course_id, user_id, created_at)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING",
+            new_id(),
             message_id,
             course_id,
             user_id,
