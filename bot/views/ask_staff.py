@@ -116,9 +116,11 @@ async def _post(
         colour=discord.Colour.green(),
     )
     embed.add_field(name="Student", value=clip(discord.utils.escape_markdown(who), 256), inline=True)
-    embed.add_field(
-        name="Asked in", value=f"[the answer]({link}) in <#{interaction.channel_id}>", inline=True
-    )
+    if message is not None and message.flags.ephemeral:  # only the student can open a private answer
+        asked_in = f"<#{interaction.channel_id}>, privately (only the student sees the answer)"
+    else:
+        asked_in = f"[the answer]({link}) in <#{interaction.channel_id}>"
+    embed.add_field(name="Asked in", value=asked_in, inline=True)
     embed.set_footer(text="Answer in the thread below; the student can follow it from the link.")
     try:
         posted = await client.get_partial_messageable(channel_id, guild_id=interaction.guild_id).send(

@@ -102,3 +102,16 @@ async def test_a_failed_post_hands_nothing_over(discord_bot: BotHarness, book_ap
     discord_bot.http.hidden_channels.clear()
     sent = await discord_bot.send(discord_bot.click(shown, ask_ta))
     assert "Sent to the course staff" in sent[-1].content
+
+
+async def test_a_private_answer_is_handed_over_without_a_dead_link(
+    discord_bot: BotHarness, book_app: App
+) -> None:
+    await book_app.courses.set_staff_channel(GUILD_ID, STAFF_CHANNEL)
+    calls = await discord_bot.send(discord_bot.slash("ask", question=SOURDOUGH, private=True))
+    reply = answer_calls(calls)[-1]
+    shown = discord_bot.message(reply)
+    await discord_bot.send(discord_bot.click(shown, f"sh:ask:ta:{answer_id(reply)}"))
+    [post] = discord_bot.http.in_channel(STAFF_CHANNEL)
+    asked_in = next(f["value"] for f in post["embeds"][0]["fields"] if f["name"] == "Asked in")
+    assert "privately" in asked_in and "discord.com/channels" not in asked_in
