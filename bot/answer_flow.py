@@ -13,6 +13,7 @@ from discord.utils import MISSING
 
 from bot import respond
 from bot.answer_render import answer_embeds, in_messages, progress
+from bot.answer_threads import conversation_here, open_thread
 from bot.context import app_of, who
 from core.answers.links import confine_links
 from core.models.conversations import Answer
@@ -61,6 +62,8 @@ async def ask_and_answer(
     found = await who(interaction)
     app = app_of(interaction)
     await app.library.reader.require_book(found.course)
+    if conversation_id is None and not private:  # asked in a question's thread: it carries that on
+        conversation_id = await conversation_here(interaction, found.user.id)
     options = {
         "module": module,
         "selected_text": selected_text,
@@ -85,6 +88,7 @@ async def ask_and_answer(
     )
     if not private and answer.conversation_id:
         await remember_posts(interaction, found.user.id, answer.conversation_id, posted)
+        await open_thread(interaction, found.course, found.user.id, question, answer, posted)
     return answer
 
 

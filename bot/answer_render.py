@@ -42,6 +42,14 @@ def safe_title(text: str, limit: int = EMBED_TITLE) -> str:
     return clip(discord.utils.escape_mentions(" ".join(text.split())), limit)
 
 
+def searched(scope: str | None) -> str:
+    """What a decline was about: "the book", or the module ("Module 2 (ROS 2 Essentials)")."""
+    if not scope:
+        return "the book"
+    number, colon, name = scope.partition(": ")
+    return f"{number} ({name})" if colon and name else scope
+
+
 def footer(answer: Answer) -> str:
     if answer.mode == "llm":
         how = f"Written by {answer.model or 'an AI model'} from the book"
@@ -86,7 +94,7 @@ def answer_embeds(question: str, answer: Answer, book_url: str | None) -> list[d
     colour = ANSWERED if covered else DECLINED
     pieces = split_message(answer.text or "…", DESCRIPTION_CHARS)
     embeds = [discord.Embed(description=piece, colour=colour) for piece in pieces]
-    title = question if covered else f"Not in the book: {question}"
+    title = question if covered else f"Not in {searched(answer.scope)}: {question}"
     embeds[0].title = safe_title(title)
     for n, embed in enumerate(embeds[1:], 2):
         embed.set_author(name=f"(continued, {n}/{len(embeds)})")
@@ -131,14 +139,25 @@ def sources_embed(citations: list[Citation], book_url: str | None) -> discord.Em
         embed.description = "This answer quotes no passages of the book."
         return embed
     for n, citation in enumerate(citations[:10], 1):
-        quote = clip(" ".join(citation.quote.split()), 400)
-        embed.add_field(name=clip(f"[{n}] {place(citation)}", 256), value=_quoted(quote, citation, book_url))
+        embed.add_field(
+            name=clip(f"[{n}] {place(citation)}", 256),
+            value=_quoted(excerpt(citation.quote, 400), citation, book_url),
+        )
     if len(citations) > 10:
         embed.set_footer(text=f"…and {len(citations) - 10} more")
     return embed
 
 
+def excerpt(passage: str, limit: int) -> str:
+    """A passage as a result shows it: prose on one quoted line; a code block (the highlight keeps
+    one whole, fences and all) left as a block, line by line, so it still reads as code."""
+    text = passage.strip()
+    if text.startswith(("```", "~~~")) and text.count("\n") >= 2 and len(text) <= limit:
+        return text
+    return "> " + clip(" ".join(text.split()), limit)
+
+
 def _quoted(quote: str, citation: Citation, book_url: str | None) -> str:
     url = section_url(book_url, citation.path, citation.anchor)
     where = f"[Read it in the book]({url})" if url else f"`{citation.path}`"
-    return clip(f"> {quote}\n{where}", FIELD_VALUE)
+    return clip(f"{quote}\n{where}", FIELD_VALUE)

@@ -19,6 +19,7 @@ from core.clock import Clock, utcnow
 from core.conversations import Conversations
 from core.courses import Courses
 from core.errors import DatabaseUnreachable
+from core.handoffs import Handoffs
 from core.maintenance import Maintenance
 from core.privacy import Privacy
 from core.progress.book_hook import ProgressFromBook
@@ -67,6 +68,7 @@ class App:
     recommendations: Recommendations
     bind_codes: BindCodes
     public_posts: PublicPosts
+    handoffs: Handoffs
     access: Access
 
 
@@ -150,6 +152,7 @@ async def open_app(
                 recommendations=Recommendations(store, library.reader, accounts, tracking, clock),
                 bind_codes=bind_codes,
                 public_posts=PublicPosts(store, clock),
+                handoffs=Handoffs(store, conversations, clock),
                 access=Access(accounts, courses),
             )
         finally:

@@ -8,7 +8,7 @@ from typing import Any
 from core import validation
 from core.clock import Clock, utcnow
 from core.errors import InvalidInput, NotFound
-from core.models.conversations import Citation, Conversation, Feedback, Message
+from core.models.conversations import Asked, Citation, Conversation, Feedback, Message
 from core.store.session import Store, StoreSession
 
 TITLE_CHARS = 50
@@ -105,6 +105,39 @@ class Conversations:
         if found is None or found[1].user_id != user_id:
             raise NotFound("answer", message_id)
         return found[1].id
+
+    async def asked(self, user_id: str, message_id: str) -> Asked:
+        """The user's own answer with the question it replies to, e.g. to ask it again."""
+        async with self._store.read() as s:
+            found = await s.conversations.message_with_conversation(message_id)
+            question = await s.conversations.question_before(message_id) if found else None
+        if found is None or found[1].user_id != user_id or found[0].role != "assistant" or not question:
+            raise NotFound("answer", message_id)
+        message, conversation = found
+        return Asked(
+            conversation_id=conversation.id,
+            course_id=conversation.course_id,
+            question=question,
+            unit=message.unit,
+            covered=bool(message.covered),
+        )
+
+    async def link_thread(self, user_id: str, conversation_id: str, thread_id: str) -> None:
+        """A front end opened a thread for this conversation: questions asked there carry it on."""
+        thread = validation.discord_id(thread_id)
+        async with self._store.transaction() as s:
+            await _own(s, user_id, conversation_id)
+            await s.threads.link(thread, conversation_id, self._clock())
+
+    async def in_thread(self, user_id: str, thread_id: str) -> str | None:
+        """The user's conversation carried on in a thread (None: not theirs, or no such thread)."""
+        async with self._store.read() as s:
+            found = await s.threads.conversation_of(thread_id)
+        return found[0] if found and found[1] == user_id else None
+
+    async def thread_of(self, conversation_id: str) -> str | None:
+        async with self._store.read() as s:
+            return await s.threads.thread_of(conversation_id)
 
     async def is_stored(self, message_id: str) -> bool:
         """Whether a message is still stored, whoever wrote it: tells "deleted" apart from "not

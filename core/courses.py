@@ -251,6 +251,18 @@ class Courses:
         assert found is not None
         return found
 
+    async def set_staff_channel(self, guild_id: str, channel_id: str | None) -> GuildBinding:
+        """Where this guild's staff take questions handed to them ("Ask a TA"); None: nowhere."""
+        channel = None if channel_id is None else validation.discord_id(channel_id)
+        async with self._store.transaction() as s:
+            if not await s.courses.set_staff_channel(guild_id, channel):
+                raise NotFound(
+                    "course for this server", guild_id, "An instructor can bind one with /course setup."
+                )
+            found = await s.courses.binding(guild_id)
+        assert found is not None
+        return found
+
     async def claim_weekly_post(self, guild_id: str, week: str) -> bool:
         """True once per guild and week: whoever gets True posts that week's board."""
         async with self._store.transaction() as s:
@@ -284,6 +296,7 @@ def _check_settings(changes: dict[str, Any]) -> dict[str, Any]:
         # book_path is checked by Courses._book_folder: it needs the books root and the other courses
         "staff_only": audience.check_patterns,
         "self_marked_counts": lambda v: validation.yes_or_no("self-marked completion counts", v),
+        "answer_threads": lambda v: validation.yes_or_no("answers in threads", v),
     }
     unknown = set(changes) - set(checks)
     if unknown:

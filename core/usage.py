@@ -16,6 +16,7 @@ from core.store.session import Store
 class UnansweredQuestion(BaseModel):
     question: str
     asked_at: str
+    handed_to_staff: bool = False  # the student pressed Ask a TA under the answer
 
 
 class UsageReport(BaseModel):
@@ -65,5 +66,7 @@ class Usage:
 def _unanswered(row: dict[str, Any]) -> UnansweredQuestion:
     asked = row["created_at"]
     return UnansweredQuestion(
-        question=row["question"], asked_at=asked if isinstance(asked, str) else asked.isoformat()
+        question=row["question"],
+        asked_at=asked if isinstance(asked, str) else asked.isoformat(),
+        handed_to_staff=row.get("handed_at") is not None,
     )

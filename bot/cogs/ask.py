@@ -96,6 +96,7 @@ class AskCog(FeatureCog, name="Ask"):
     def __init__(self, bot: commands.Bot):
         super().__init__(bot)
         self.pace: Pace = DEFAULT_PACE  # tests inject a clock here
+        self.told_no_threads: set[int] = set()  # servers told why answers get no thread (bot.answer_threads)
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.ask_about)
 
     async def cog_load(self) -> None:

@@ -41,7 +41,9 @@ def unanswered_embed(usage: UsageReport, course_name: str) -> discord.Embed:
     lines: list[str] = []
     for item in usage.unanswered:
         question = discord.utils.escape_markdown(clip(" ".join(item.question.split()), QUESTION_CHARS))
-        line = f"• {question} — {item.asked_at[:10]}"
+        line = f"• {question} — {item.asked_at[:10]}" + (
+            " · 🙋 sent to staff" if item.handed_to_staff else ""
+        )
         if sum(len(x) + 1 for x in lines) + len(line) > EMBED_DESCRIPTION - 100:
             lines.append(f"… and {len(usage.unanswered) - len(lines)} more (see `/class report questions`)")
             break

@@ -19,6 +19,7 @@ from bot.limits import MAX_CHOICES, clip, fit_embed
 from bot.views.binding import CancelMove, ConfirmMove, bound_words, confirmation
 from core.books.folders import shown
 from core.courses import ANSWER_MODES, ANSWER_STYLES
+from core.errors import InvalidInput
 from core.models.accounts import Course, GuildBinding
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def config_embed(
     course: Course, binding: GuildBinding | None, books_root: Path | None = None
 ) -> discord.Embed:
     channel = binding.leaderboard_channel_id if binding else None
+    staff = binding.staff_channel_id if binding else None
     folder = shown(course.book_path, books_root) if books_root else course.book_path
     embed = discord.Embed(
         title=f"⚙️ {clip(course.name, 200)} (`{course.slug}`)", colour=discord.Colour.blurple()
@@ -45,6 +47,8 @@ def config_embed(
         "Book folder": f"`{folder}`" if folder else "not set",
         "Leaderboard channel": f"<#{channel}>" if channel else "none (no weekly post)",
         "Leaderboard day": DAYS[course.leaderboard_day],
+        "Staff channel": f"<#{staff}>" if staff else "none (Ask a TA says so)",
+        "Answers in threads": "yes (each /ask gets a thread)" if course.answer_threads else "no",
         "Self-marked units count": "yes"
         if course.self_marked_counts
         else "no (reading or a quiz must back them)",
@@ -56,6 +60,25 @@ def config_embed(
         wide = name in ("Book folder", "Welcome text", "Staff-only pages")
         embed.add_field(name=name, value=value, inline=not wide)
     return fit_embed(embed)
+
+
+STAFF_GREETING = (
+    "🙋 Students' questions the book can't answer come here when they press **Ask a TA**, each with a "
+    "thread to answer in."
+)
+CANT_POST_STAFF = (
+    "I can't post in <#{channel}>: let me View Channel, Send Messages, Embed Links and Create Public "
+    "Threads there, or pick another channel."
+)
+
+
+async def _greet_staff(interaction: discord.Interaction, channel_id: int) -> None:
+    """The staff channel must take the bot's posts: a first one, saying what will come, proves it."""
+    messageable = interaction.client.get_partial_messageable(channel_id, guild_id=interaction.guild_id)
+    try:
+        await messageable.send(STAFF_GREETING, allowed_mentions=respond.NO_MENTIONS)
+    except (discord.Forbidden, discord.NotFound) as refused:
+        raise InvalidInput("staff channel", CANT_POST_STAFF.format(channel=channel_id)) from refused
 
 
 class CourseCog(FeatureCog, name="Course"):
@@ -110,6 +133,8 @@ class CourseCog(FeatureCog, name="Course"):
         leaderboard_day="The day a week's leaderboard is frozen and posted",
         staff_only="Pages only staff see, as patterns: educator-resources/**, *solutions* (- clears)",
         self_marked_counts="Count units students only marked complete on the leaderboard (default: no)",
+        staff_channel="Where Ask a TA hands students' questions the book can't answer",
+        threads="Answer each /ask in a thread of its own (default: no)",
     )
     @app_commands.choices(
         answer_style=[app_commands.Choice(name=s, value=s) for s in ANSWER_STYLES],
@@ -131,6 +156,8 @@ class CourseCog(FeatureCog, name="Course"):
         leaderboard_day: int | None = None,
         staff_only: str | None = None,
         self_marked_counts: bool | None = None,
+        staff_channel: ChannelOption | None = None,
+        threads: bool | None = None,
     ) -> None:
         """Change the course's settings; with no options, show them."""
         found = await who(interaction)
@@ -139,6 +166,10 @@ class CourseCog(FeatureCog, name="Course"):
         if leaderboard_channel is not None:  # checked before anything is saved
             await require_this_servers(interaction, leaderboard_channel.id)
             require_bot_can_post(interaction, leaderboard_channel.id)
+        if staff_channel is not None:
+            await require_this_servers(interaction, staff_channel.id)
+            require_bot_can_post(interaction, staff_channel.id)
+            await _greet_staff(interaction, staff_channel.id)
         options: dict[str, Any] = {
             "hourly_question_quota": quota,
             "llm_model": model,
@@ -150,6 +181,7 @@ class CourseCog(FeatureCog, name="Course"):
             "leaderboard_day": leaderboard_day,
             "staff_only": None if staff_only is None else ("" if staff_only.strip() == "-" else staff_only),
             "self_marked_counts": self_marked_counts,
+            "answer_threads": threads,
         }
         changes = {key: value for key, value in options.items() if value is not None}
         guild_id = str(interaction.guild_id)
@@ -158,8 +190,10 @@ class CourseCog(FeatureCog, name="Course"):
             course = await app.courses.configure(course.slug, **changes)
         if leaderboard_channel is not None:
             await app.courses.set_leaderboard_channel(guild_id, str(leaderboard_channel.id))
+        if staff_channel is not None:
+            await app.courses.set_staff_channel(guild_id, str(staff_channel.id))
         binding = await app.courses.binding(guild_id)
-        changed = len(changes) + (leaderboard_channel is not None)
+        changed = len(changes) + (leaderboard_channel is not None) + (staff_channel is not None)
         if changed:
             log.info("course %s configured: %s", course.slug, sorted(changes))
         note = f"✅ Saved {changed} setting(s)." if changed else "The course's settings:"

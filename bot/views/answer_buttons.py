@@ -1,4 +1,5 @@
-"""The buttons under an answer: 👍 / 👎, Follow up, Sources. They are DynamicItems whose custom_id
+"""The buttons under an answer: 👍 / 👎, Follow up, Sources; under a decline, Search the whole book
+(when only a module was searched) or Ask a TA (bot/views/ask_staff.py). They are DynamicItems whose custom_id
 carries the core's id of the answer, so they keep working on old messages after the bot restarts."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot import respond
 from bot.answer_flow import ask_and_answer
 from bot.answer_render import sources_embed
 from bot.context import app_of, existing_account, who
+from bot.views.ask_staff import AskStaff
 from bot.views.base import View, reported
 from bot.views.forms import Form, open_form
 from core.answers.service import MAX_QUESTION_CHARS
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_ID = r"(?P<answer>[0-9a-f-]{36})"
 NOT_YOURS_TO_RATE = "Only the person who asked can rate this answer."
+NOT_YOURS_TO_WIDEN = "Only the person who asked can ask this again; ask your own question with /ask."
 NOT_YOURS_TO_FOLLOW = (
     "Only the person who asked can follow up on this answer; ask your own question with /ask."
 )
@@ -29,6 +32,7 @@ GONE = (
     "📭 That answer is no longer stored: whoever asked deleted it (or their account), "
     "and its sources went with it. Ask your own question with /ask."
 )
+IN_ITS_THREAD = "💬 This question has its own thread: follow up there, in <#{thread}>."
 THANKS = {1: "👍 Thanks — marked as helpful.", -1: "👎 Thanks — marked as not helpful."}
 
 
@@ -86,7 +90,12 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        if await conversation_to_follow(interaction, self.answer_id) is None:
+        conversation_id = await conversation_to_follow(interaction, self.answer_id)
+        if conversation_id is None:
+            return
+        thread = await app_of(interaction).conversations.thread_of(conversation_id)
+        if thread and str(interaction.channel_id) != thread:  # the conversation goes on in its thread
+            await respond.reply(interaction, IN_ITS_THREAD.format(thread=thread), ephemeral=True)
             return
         # A private answer's follow-up stays private.
         private = bool(interaction.message and interaction.message.flags.ephemeral)
@@ -173,8 +182,53 @@ class ShowSources(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:s
         )
 
 
-DYNAMIC_ITEMS = (RateAnswer, FollowUp, ShowSources)
+class WholeBook(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:whole:" + ANSWER_ID):
+    """Under "not in Module 2": the same question again, over the whole book."""
+
+    def __init__(self, answer_id: str):
+        super().__init__(
+            discord.ui.Button(
+                label="Search the whole book",
+                emoji="📚",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"sh:ask:whole:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> WholeBook:
+        return cls(match["answer"])
+
+    @reported
+    async def callback(self, interaction: discord.Interaction) -> None:
+        user = await existing_account(interaction)  # a passer-by gets no account for pressing
+        try:
+            if user is None:
+                raise NotFound("answer", self.answer_id)
+            asked = await app_of(interaction).conversations.asked(user.id, self.answer_id)
+        except NotFound as missing:
+            if not await app_of(interaction).conversations.is_stored(self.answer_id):
+                await respond.reply(interaction, GONE, ephemeral=True)
+                return
+            raise PermissionDenied(NOT_YOURS_TO_WIDEN) from missing
+        # Asked afresh (a conversation of its own): as a follow-up its search would repeat the
+        # question and weigh its words twice. A private answer's second try stays private.
+        private = bool(interaction.message and interaction.message.flags.ephemeral)
+        await ask_and_answer(interaction, asked.question, view_for=answer_view, private=private)
+
+
+DYNAMIC_ITEMS = (RateAnswer, FollowUp, ShowSources, WholeBook, AskStaff)
 FORMS = (FollowUpForm,)
+
+
+def follow_up_view(answer: Answer) -> View | None:
+    """Just Follow up: under the note that opens an answer's thread."""
+    if not answer.message_id:
+        return None
+    view = View(timeout=None)
+    view.add_item(FollowUp(answer.message_id))
+    return view
 
 
 def answer_view(answer: Answer) -> View | None:
@@ -187,4 +241,8 @@ def answer_view(answer: Answer) -> View | None:
     view.add_item(FollowUp(answer.message_id))
     if answer.citations:
         view.add_item(ShowSources(answer.message_id))
+    if not answer.covered and answer.scope:
+        view.add_item(WholeBook(answer.message_id))
+    elif not answer.covered:
+        view.add_item(AskStaff(answer.message_id))
     return view

@@ -13,7 +13,7 @@ import re
 import discord
 
 from bot import respond
-from bot.answer_render import place, safe_title
+from bot.answer_render import excerpt, place, safe_title
 from bot.context import app_of, who
 from bot.limits import FIELD_VALUE, clip, fit_embed
 from bot.views.base import View, reported
@@ -37,12 +37,12 @@ def search_page(
     embed = discord.Embed(title=safe_title(TITLE + query), colour=discord.Colour.blurple())
     first = page * PER_PAGE
     for n, hit in enumerate(hits[first : first + PER_PAGE], first + 1):
-        passage = " ".join((hit.highlight or hit.text).split())
         url = section_url(book_url, hit.path, hit.anchor)
         where = f"[Read it in the book]({url})" if url else f"`{hit.path}`"
+        # Ranked best first; the raw score means nothing to a student, so it is not shown.
         embed.add_field(
-            name=clip(f"{n}. {place(hit)} · score {hit.score:.2f}" + _staff_mark(hit), 256),
-            value=clip(f"> {clip(passage, PASSAGE_CHARS)}\n{where}", FIELD_VALUE),
+            name=clip(f"{n}. {place(hit)}" + _staff_mark(hit), 256),
+            value=clip(f"{excerpt(hit.highlight or hit.text, PASSAGE_CHARS)}\n{where}", FIELD_VALUE),
             inline=False,
         )
     embed.set_footer(text=f"Page {page + 1}/{pages} · {len(hits)} passages")

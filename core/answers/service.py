@@ -211,11 +211,16 @@ class Answers:
             signals = await self._library.signals(course, query, hits, filters, staff=staff)
             covered = self.coverage.covered(signals, lexical_only=result.lexical_only)
 
+        # A decline inside a module says only that the module lacks it: the rest of the book was
+        # not searched (a class question is the instructor's wherever it is asked).
+        scope = None
+        if filters is not None and filters.module and logistics is None:
+            scope = await self._library.reader.module_label(course, filters.module, staff)
         text, citations, mode, notice = "", [], "extractive", None
         model, tokens_in, tokens_out = None, 0, 0
         usage: list[tuple[str, int, str | None]] = [("question", 1, None)]
         if not covered:
-            text = _decline(hits, logistics)
+            text = _decline(hits, logistics, scope)
             usage.append(("not_covered", 1, None))
         elif self.llm_available and course.answer_mode != "extractive":
             try:
@@ -289,6 +294,7 @@ class Answers:
             message_id=message_id,
             closest=[] if covered else [_ref(h) for h in hits[:CLOSEST]],
             notice=notice,
+            scope=scope,
         )
 
 
@@ -319,7 +325,7 @@ def _clipped(text: str, limit: int) -> str:
     return cut.rstrip()
 
 
-def _decline(hits: list[SearchHit], logistics: str | None = None) -> str:
+def _decline(hits: list[SearchHit], logistics: str | None = None, scope: str | None = None) -> str:
     nearest = "; ".join(" › ".join(h.headings) for h in hits[:CLOSEST])
     if logistics:
         text = (
@@ -327,6 +333,11 @@ def _decline(hits: list[SearchHit], logistics: str | None = None) -> str:
             f"doesn't know this class's {WHAT[logistics]}. Check the course page or ask them."
         )
         return f"{text} The book's nearest sections, if they help: {nearest}." if hits else text
+    if scope:
+        only = f"Only {scope} was searched; the rest of the book may cover it."
+        if not hits:
+            return f"Nothing in {scope} matches your question. {only}"
+        return f"{scope} does not seem to cover this. {only} Its closest sections are: {nearest}."
     if not hits:
         return "The book does not cover this: nothing in it matches your question."
     return f"The book does not seem to cover this, so I won't guess. The closest sections are: {nearest}."

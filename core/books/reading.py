@@ -50,9 +50,7 @@ class BookReader:
             sections = await s.books.sections(document.id)
         return _compose(document, sections, _anchor_of(sections, anchor))
 
-    async def _by_title(
-        self, s: Any, course: Course, typed: str, staff: bool
-    ) -> tuple[StoredDocument, str]:
+    async def _by_title(self, s: Any, course: Course, typed: str, staff: bool) -> tuple[StoredDocument, str]:
         """(chapter, anchor) whose title, or else whose one section heading, is what was typed
         (ignoring case and punctuation); NotFound, with the titles and paths like it, otherwise.
         Only the documents this viewer may see are compared, so a staff-only title stays unknown."""
@@ -143,6 +141,12 @@ class BookReader:
                 )
             )
         return list(modules.values())
+
+    async def module_label(self, course: Course, folder: str, staff: bool = False) -> str:
+        """How a module is named to students ("Module 2: ROS 2 Essentials"), from its folder."""
+        documents = await self.documents(course, staff)
+        label = next((d.module_label for d in documents if d.module == folder and d.module_label), None)
+        return label or _humanise(folder)
 
     async def resolve_module(self, course: Course, name: str, staff: bool = False) -> str:
         """A module's folder name from what a student typed: folder, label or number."""

@@ -55,6 +55,7 @@ class Course(Record):
     staff_only: JsonList = []  # path patterns of the book only staff may see (core.books.audience)
     book_path_by_operator: bool = False  # set from the CLI: may lie outside the books root
     self_marked_counts: bool = False  # a unit only marked complete counts on the leaderboard
+    answer_threads: bool = False  # a public /ask is answered in a thread of its own (Discord)
 
 
 class User(Record):
@@ -74,6 +75,7 @@ class GuildBinding(Record):
     bound_at: datetime
     leaderboard_channel_id: str | None = None
     last_posted_week: str | None = None
+    staff_channel_id: str | None = None  # where "Ask a TA" hands questions to the course's staff
 
 
 class Identity(Record):

@@ -104,6 +104,19 @@ class Answer(BaseModel):
     message_id: str | None = None
     closest: list[SectionRef] = Field(default_factory=list)
     notice: str | None = None  # e.g. why the answer is extractive
+    # What the coverage decision was about: the module's label when the search was narrowed to one
+    # (a decline then means "not in this module", not "not in the book"); None for the whole book.
+    scope: str | None = None
+
+
+class Asked(BaseModel):
+    """An answer's question, as asked: to ask it again (the whole book) or hand it to staff."""
+
+    conversation_id: str
+    course_id: str
+    question: str
+    unit: str | None
+    covered: bool
 
 
 class Feedback(BaseModel):

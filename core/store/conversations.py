@@ -128,6 +128,16 @@ class ConversationsRepository:
         conversation = await self.get(message["conversation_id"])
         return (Message.model_validate(message), conversation) if conversation else None
 
+    async def question_before(self, message_id: str) -> str | None:
+        """The question an answer replies to: the conversation's last user message before it."""
+        row = await self._conn.fetchrow(
+            "SELECT q.content FROM messages a JOIN messages q ON q.conversation_id = a.conversation_id"
+            " AND q.role = 'user' AND q.created_at <= a.created_at WHERE a.id = $1"
+            " ORDER BY q.created_at DESC, q.id DESC LIMIT 1",
+            message_id,
+        )
+        return row["content"] if row else None
+
     # feedback
 
     async def save_feedback(
@@ -176,8 +186,9 @@ class ConversationsRepository:
     async def not_covered(self, course_id: str, since: datetime, limit: int) -> list[dict[str, Any]]:
         """Questions the book did not answer: each assistant 'not covered' reply with its question."""
         return await self._conn.fetch(
-            "SELECT q.content AS question, a.created_at FROM messages a"
+            "SELECT q.content AS question, a.created_at, h.created_at AS handed_at FROM messages a"
             " JOIN conversations c ON c.id = a.conversation_id"
+            " LEFT JOIN handoffs h ON h.message_id = a.id"
             " JOIN messages q ON q.conversation_id = a.conversation_id AND q.role = 'user'"
             " AND q.created_at = (SELECT MAX(p.created_at) FROM messages p WHERE"
             " p.conversation_id = a.conversation_id AND p.role = 'user' AND p.created_at <= a.created_at)"

@@ -25,6 +25,7 @@ COURSE_SETTINGS = (
     "staff_only",
     "book_path_by_operator",
     "self_marked_counts",
+    "answer_threads",
 )
 # Settings stored as JSON.
 _JSON_SETTINGS = frozenset({"staff_only"})
@@ -114,6 +115,12 @@ class CoursesRepository:
             week,
             previous,
         )
+
+    async def set_staff_channel(self, guild_id: str, channel_id: str | None) -> bool:
+        changed = await self._conn.execute(
+            "UPDATE course_guilds SET staff_channel_id = $2 WHERE guild_id = $1", guild_id, channel_id
+        )
+        return changed == 1
 
     async def claim_weekly_post(self, guild_id: str, week: str) -> bool:
         """Mark `week` as posted in this guild; False when someone (another shard, a restart) already did."""

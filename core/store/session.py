@@ -15,6 +15,7 @@ from core.store.courses import CoursesRepository
 from core.store.database import Connection, Database
 from core.store.enrollments import EnrollmentsRepository
 from core.store.generated import GeneratedRepository
+from core.store.handoffs import HandoffsRepository, ThreadsRepository
 from core.store.leaderboards import LeaderboardsRepository, RecommendationsRepository
 from core.store.progress import ProgressRepository
 from core.store.public_posts import PublicPostsRepository
@@ -96,6 +97,14 @@ class StoreSession:
     @cached_property
     def public_posts(self) -> PublicPostsRepository:
         return PublicPostsRepository(self.conn)
+
+    @cached_property
+    def handoffs(self) -> HandoffsRepository:
+        return HandoffsRepository(self.conn)
+
+    @cached_property
+    def threads(self) -> ThreadsRepository:
+        return ThreadsRepository(self.conn)
 
 
 class Store:

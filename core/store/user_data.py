@@ -35,6 +35,7 @@ USER_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "quiz_attempts": (frozenset({"answers"}), frozenset()),
     "recommendations": (frozenset(), frozenset()),
     "public_posts": (frozenset(), frozenset()),
+    "handoffs": (frozenset(), frozenset()),
 }
 
 

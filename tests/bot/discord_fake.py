@@ -213,6 +213,10 @@ class FakeDiscord:
         self.now = 0.0  # the fake's clock, in seconds: tests move it (harness.advance)
         self.token_born: dict[str, float] = {}  # interaction token → when its interaction was created
         self.failures: list[Failure] = []
+        # thread id → {"parent": channel, "message": starter message, "name": …}; threads opened
+        # from messages; channels in `no_threads` refuse to open any (the bot lacks the permission)
+        self.threads: dict[str, dict[str, Any]] = {}
+        self.no_threads: set[str] = set()
         self._ids = itertools.count(1_300_000_000_000_000_000)
 
     def fail_next(
@@ -316,6 +320,8 @@ class FakeDiscord:
             if parts[1] in self.hidden_channels:
                 return 403, {"message": "Missing Access", "code": 50001}
             return 200, self._message(parts[1], call)
+        if parts[0] == "channels" and len(parts) == 5 and parts[4] == "threads" and method == "POST":
+            return self._thread(parts[1], parts[3], call)
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
             return self._channel_message(parts[1], parts[3], call)
         if parts[0] == "channels" and len(parts) == 2 and method == "GET":
@@ -363,6 +369,40 @@ class FakeDiscord:
         if call.method == "PATCH":
             return 200, self._edit(message_id, call)
         return 200, public(message)
+
+    def _thread(self, channel_id: str, message_id: str, call: Call) -> tuple[int, Any]:
+        """POST /channels/{id}/messages/{id}/threads: a public thread started from a message."""
+        if channel_id in self.hidden_channels:
+            return 403, {"message": "Missing Access", "code": 50001}
+        if channel_id in self.no_threads:
+            return 403, {"message": "Missing Permissions", "code": 50013}
+        message = self.messages.get(message_id)
+        if message is None or message["channel_id"] != channel_id:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        if any(t["message"] == message_id for t in self.threads.values()):
+            return 400, {"message": "A thread has already been created for this message", "code": 160004}
+        thread_id = self.snowflake()
+        name = call.json["name"]
+        self.threads[thread_id] = {"parent": channel_id, "message": message_id, "name": name}
+        guild = self.channel_guilds.get(channel_id, self.home_guild)
+        thread = {
+            "id": thread_id,
+            "type": 11,
+            "guild_id": guild,
+            "parent_id": channel_id,
+            "owner_id": str(APP_ID),
+            "name": name,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": call.json.get("auto_archive_duration") or 1440,
+                "archive_timestamp": "2026-11-02T09:00:00+00:00",
+                "locked": False,
+            },
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+        }
+        return 200, thread
 
     def in_channel(self, channel_id: str) -> list[dict[str, Any]]:
         """What everyone in a channel can read now: the bot's messages there that are not ephemeral."""

@@ -33,7 +33,7 @@ async def test_search_pages_through_passages(discord_bot: BotHarness, book_app: 
     assert first.ephemeral and first.json["allowed_mentions"] == {"parse": []}
     assert first.embeds[0]["title"] == "Search: robot"
     assert len(results(first)) == 5
-    assert results(first)[0]["name"].startswith("1. ") and " · score " in results(first)[0]["name"]
+    assert results(first)[0]["name"].startswith("1. ") and "score" not in results(first)[0]["name"]
     assert "](https://book.example/" in results(first)[0]["value"]
     footer = first.embeds[0]["footer"]["text"]
     assert footer.startswith("Page 1/")
