@@ -416,7 +416,10 @@ async def test_ask_the_book_about_the_bots_own_answer(discord_bot: BotHarness, b
     opened = await discord_bot.send(menu)
     assert opened[0].kind == 9, opened[0].content
     form = opened[0].json["data"]
-    answered = await discord_bot.send(discord_bot.submit(form["custom_id"], {"question": "Why?"}))
+    shown_text = form["components"][1]["components"][0]["value"]  # the form carries it back
+    answered = await discord_bot.send(
+        discord_bot.submit(form["custom_id"], {"question": "Why?", "message": shown_text})
+    )
     assert answer_calls(answered)
     user, conversations = await conversations_of(book_app)
     asked_about = next(c for c in conversations if c.title == "Why?")
