@@ -227,9 +227,13 @@ class Accounts:
         now = self._clock()
         async with self._store.transaction() as s:
             before = await s.enrollments.get(user_id, course_id)
-            if keep_an_instructor and before and before.role == "instructor" and role != "instructor":
-                if len(await s.enrollments.for_course(course_id, "instructor")) <= 1:
-                    raise PermissionDenied(LAST_INSTRUCTOR)
+            demoted = before is not None and before.role == "instructor" and role != "instructor"
+            if (
+                keep_an_instructor
+                and demoted
+                and len(await s.enrollments.for_course(course_id, "instructor")) <= 1
+            ):
+                raise PermissionDenied(LAST_INSTRUCTOR)
             if before is None:
                 await s.enrollments.insert_if_absent(user_id, course_id, role, True, now)
             if before is None or before.role != role or before.role_source != source:

@@ -128,4 +128,3 @@ class CourseStaff:
         if mapped != enrollment.role:
             return await self._accounts.set_role(user.id, course.id, mapped, surface="discord", source=MAPPED)
         return enrollment
-

@@ -33,7 +33,9 @@ async def test_an_instructor_adds_and_removes_staff_audited(app: App) -> None:
     assert [m.name for m in await app.course_staff.members(lin, course)] == ["Lin", "Tommy"]
     removed = await app.course_staff.remove(lin, course, tom)
     assert removed.role == "student"
-    changes = [(e.details["from"], e.details["to"], e.details["by"]) for e in await _events(app, "role_changed")]
+    changes = [
+        (e.details["from"], e.details["to"], e.details["by"]) for e in await _events(app, "role_changed")
+    ]
     assert ("student", "ta", lin.id) in changes and ("ta", "student", lin.id) in changes
 
 

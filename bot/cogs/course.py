@@ -16,15 +16,22 @@ from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
 from bot.context import account, app_of, who
 from bot.limits import MAX_CHOICES, clip, fit_embed
+from bot.role_option import require_this_servers_role
+from bot.staff_list import ROLE_WORDS, staff_embed
 from bot.views.binding import CancelMove, ConfirmMove, bound_words, confirmation
 from core.books.folders import shown
 from core.courses import ANSWER_MODES, ANSWER_STYLES
-from core.models.accounts import Course, GuildBinding
+from core.errors import InvalidInput
+from core.models.accounts import Course, GuildBinding, User
 
 log = logging.getLogger(__name__)
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 STAFF_ONLY = discord.Permissions(manage_guild=True)
+STAFF_CHOICES = [
+    app_commands.Choice(name="TA", value="ta"),
+    app_commands.Choice(name="instructor", value="instructor"),
+]
 
 
 def config_embed(
@@ -65,6 +72,8 @@ class CourseCog(FeatureCog, name="Course"):
         default_permissions=STAFF_ONLY,
         guild_only=True,
     )
+
+    staff = app_commands.Group(name="staff", description="The course's instructors and TAs", parent=course)
 
     dynamic_items = (ConfirmMove, CancelMove)
 
@@ -165,12 +174,92 @@ class CourseCog(FeatureCog, name="Course"):
         embed = config_embed(course, binding, app.courses.books_root())
         await respond.reply(interaction, note, embed=embed, ephemeral=True)
 
+    @staff.command(name="add")
+    @app_commands.describe(user="The server member to make staff", role="Their role in the course")
+    @app_commands.choices(role=STAFF_CHOICES)
+    async def staff_add(self, interaction: discord.Interaction, user: discord.Member, role: str) -> None:
+        """Make a member of this server a TA or an instructor of the course (instructors)."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        person = await _account_of(interaction, user)
+        name = user.display_name[:255]
+        await app.course_staff.add(found.user, found.course, person, role, name=name)
+        log.info("course %s: %s made %s by %s", found.course.slug, person.id, role, found.user.id)
+        await respond.reply(
+            interaction,
+            f"✅ {_named(name)} is now {ROLE_WORDS[role]} of {found.course.name}.",
+            ephemeral=True,
+        )
+
+    @staff.command(name="remove")
+    @app_commands.describe(user="The staff member who becomes a student again")
+    async def staff_remove(self, interaction: discord.Interaction, user: discord.Member) -> None:
+        """Make a TA or an instructor a student again (instructors; never the last instructor)."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        person = await _account_of(interaction, user)
+        await app.course_staff.remove(found.user, found.course, person)
+        log.info("course %s: %s made student by %s", found.course.slug, person.id, found.user.id)
+        name = _named(user.display_name)
+        await respond.reply(
+            interaction, f"✅ {name} is now a student of {found.course.name}.", ephemeral=True
+        )
+
+    @staff.command(name="list")
+    async def staff_list(self, interaction: discord.Interaction) -> None:
+        """The course's instructors and TAs, and the Discord roles that make people staff."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        members = await app.course_staff.members(found.user, found.course)
+        mappings = await app.course_staff.mappings(found.user, found.course, str(interaction.guild_id))
+        embed = staff_embed(found.course, members, mappings)
+        await respond.reply(interaction, embed=embed, ephemeral=True)
+
+    @staff.command(name="role")
+    @app_commands.describe(
+        discord_role="A role of this server, e.g. @TA",
+        role="The course role whoever has it gets (none: the Discord role gives nothing any more)",
+    )
+    @app_commands.choices(role=[*STAFF_CHOICES, app_commands.Choice(name="none", value="none")])
+    async def staff_role(
+        self, interaction: discord.Interaction, discord_role: discord.Role, role: str
+    ) -> None:
+        """Give everyone with a Discord role of this server a course role (instructors)."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.staff.require(found.user, found.course, instructor=True)  # before asking Discord
+        await require_this_servers_role(interaction, discord_role.id)
+        guild_id = str(interaction.guild_id)
+        await app.course_staff.map_role(found.user, found.course, guild_id, str(discord_role.id), role)
+        log.info("course %s: role %s maps to %s", found.course.slug, discord_role.id, role)
+        mention = f"<@&{discord_role.id}>"
+        text = (
+            f"✅ {mention} no longer gives a course role; who had one through it is a student again "
+            "the next time they use Studyhall."
+            if role == "none"
+            else f"✅ Everyone with {mention} is {ROLE_WORDS[role]} of {found.course.name} from their next "
+            "command; losing the role takes it back (roles given by hand stay)."
+        )
+        await respond.reply(interaction, text, ephemeral=True)
+
     @config.autocomplete("model")
     async def _models(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Only the operator's models (STUDYHALL_LLM_MODELS); anything else is refused when saved."""
         typed = current.strip().lower()
         offered = [m for m in app_of(interaction).courses.allowed_models() if typed in m.lower()]
         return [app_commands.Choice(name=m, value=m) for m in offered[:MAX_CHOICES]]
+
+
+async def _account_of(interaction: discord.Interaction, member: discord.Member) -> User:
+    """The member's account, made now if they never used Studyhall (named on their first use)."""
+    if member.bot:
+        raise InvalidInput("member", "A bot cannot be on a course's staff: pick a person.")
+    name = (member.global_name or member.name or str(member.id))[:255]
+    return await app_of(interaction).accounts.resolve("discord", str(member.id), name)
+
+
+def _named(name: str) -> str:
+    return f"**{discord.utils.escape_markdown(name)}**"
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -12,7 +12,9 @@ class RoleMapsRepository:
     def __init__(self, conn: Connection):
         self._conn = conn
 
-    async def put(self, guild_id: str, discord_role_id: str, course_id: str, role: str, now: datetime) -> None:
+    async def put(
+        self, guild_id: str, discord_role_id: str, course_id: str, role: str, now: datetime
+    ) -> None:
         await self._conn.execute(
             "INSERT INTO course_role_maps (guild_id, discord_role_id, course_id, role, created_at)"
             " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (guild_id, discord_role_id)"
