@@ -28,6 +28,16 @@ log = logging.getLogger(__name__)
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 STAFF_ONLY = discord.Permissions(manage_guild=True)
+# What `clear:` can unset: the option's name → the course setting it stores (None: the server's
+# leaderboard channel). Discord never sends an empty text, and a channel option cannot be emptied.
+CLEARABLE = {
+    "book_url": "book_url",
+    "book_folder": "book_path",
+    "leaderboard_channel": None,
+    "welcome": "welcome_text",
+    "model": "llm_model",
+    "staff_only": "staff_only",
+}
 STAFF_CHOICES = [
     app_commands.Choice(name="TA", value="ta"),
     app_commands.Choice(name="instructor", value="instructor"),
@@ -109,7 +119,7 @@ class CourseCog(FeatureCog, name="Course"):
     @course.command(name="config")
     @app_commands.describe(
         quota="Questions each student may ask per hour (0 = no questions; staff are exempt)",
-        model="The LLM model for answers, from the operator's list (empty: the default)",
+        model="The LLM model for answers, from the operator's list (clear:model returns to the default)",
         answer_style="How long answers should be",
         answer_mode="auto: LLM when available; llm: always; extractive: quotes from the book only",
         book_url="Where the book is published (https://…): citations link there",
@@ -119,11 +129,13 @@ class CourseCog(FeatureCog, name="Course"):
         leaderboard_day="The day a week's leaderboard is frozen and posted",
         staff_only="Pages only staff see, as patterns: educator-resources/**, *solutions* (- clears)",
         self_marked_counts="Count units students only marked complete on the leaderboard (default: no)",
+        clear="Unset one setting: back to its default (a cleared leaderboard channel stops the weekly post)",
     )
     @app_commands.choices(
         answer_style=[app_commands.Choice(name=s, value=s) for s in ANSWER_STYLES],
         answer_mode=[app_commands.Choice(name=m, value=m) for m in ANSWER_MODES],
         leaderboard_day=[app_commands.Choice(name=d, value=i) for i, d in enumerate(DAYS)],
+        clear=[app_commands.Choice(name=option, value=option) for option in CLEARABLE],
     )
     @app_commands.autocomplete(book_folder=book_folders)
     async def config(
@@ -140,11 +152,22 @@ class CourseCog(FeatureCog, name="Course"):
         leaderboard_day: int | None = None,
         staff_only: str | None = None,
         self_marked_counts: bool | None = None,
+        clear: str | None = None,
     ) -> None:
-        """Change the course's settings; with no options, show them."""
+        """Change the course's settings (clear: unsets one); with no options, show them."""
         found = await who(interaction)
         app = app_of(interaction)
         await app.staff.require(found.user, found.course)
+        typed = {
+            "book_url": book_url,
+            "book_folder": book_folder,
+            "leaderboard_channel": leaderboard_channel,
+            "welcome": welcome,
+            "model": model,
+            "staff_only": staff_only,
+        }
+        if clear is not None and typed.get(clear) is not None:
+            raise InvalidInput("clear", f"Give `{clear}:` or `clear:{clear}`, not both.")
         if leaderboard_channel is not None:  # checked before anything is saved
             await require_this_servers(interaction, leaderboard_channel.id)
         options: dict[str, Any] = {
@@ -160,14 +183,20 @@ class CourseCog(FeatureCog, name="Course"):
             "self_marked_counts": self_marked_counts,
         }
         changes = {key: value for key, value in options.items() if value is not None}
+        if clear is not None and CLEARABLE[clear] is not None:
+            setting = CLEARABLE[clear]
+            changes[setting] = "" if setting in ("welcome_text", "staff_only") else None  # their "unset"
+        clears_channel = clear == "leaderboard_channel"
         guild_id = str(interaction.guild_id)
         course = found.course
         if changes:
             course = await app.courses.configure(course.slug, **changes)
         if leaderboard_channel is not None:
             await app.courses.set_leaderboard_channel(guild_id, str(leaderboard_channel.id))
+        if clears_channel:  # no weekly post any more
+            await app.courses.set_leaderboard_channel(guild_id, None)
         binding = await app.courses.binding(guild_id)
-        changed = len(changes) + (leaderboard_channel is not None)
+        changed = len(changes) + (leaderboard_channel is not None) + clears_channel
         if changed:
             log.info("course %s configured: %s", course.slug, sorted(changes))
         note = f"✅ Saved {changed} setting(s)." if changed else "The course's settings:"
