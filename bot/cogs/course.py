@@ -206,10 +206,17 @@ class CourseCog(FeatureCog, name="Course"):
     @staff.command(name="add")
     @app_commands.describe(user="The server member to make staff", role="Their role in the course")
     @app_commands.choices(role=STAFF_CHOICES)
-    async def staff_add(self, interaction: discord.Interaction, user: discord.Member, role: str) -> None:
+    async def staff_add(
+        self, interaction: discord.Interaction, user: discord.Member | discord.User, role: str
+    ) -> None:
         """Make a member of this server a TA or an instructor of the course (instructors)."""
         found = await who(interaction)
         app = app_of(interaction)
+        if not isinstance(user, discord.Member):  # Discord resolves anyone's id, member or not
+            name = _named(user.global_name or user.name)
+            raise InvalidInput(
+                "member", f"{name} is not a member of this server: only its members can be staff."
+            )
         person = await _account_of(interaction, user)
         name = user.display_name[:255]
         await app.course_staff.add(found.user, found.course, person, role, name=name)
@@ -222,7 +229,9 @@ class CourseCog(FeatureCog, name="Course"):
 
     @staff.command(name="remove")
     @app_commands.describe(user="The staff member who becomes a student again")
-    async def staff_remove(self, interaction: discord.Interaction, user: discord.Member) -> None:
+    async def staff_remove(
+        self, interaction: discord.Interaction, user: discord.Member | discord.User
+    ) -> None:
         """Make a TA or an instructor a student again (instructors; never the last instructor)."""
         found = await who(interaction)
         app = app_of(interaction)
@@ -279,8 +288,8 @@ class CourseCog(FeatureCog, name="Course"):
         return [app_commands.Choice(name=m, value=m) for m in offered[:MAX_CHOICES]]
 
 
-async def _account_of(interaction: discord.Interaction, member: discord.Member) -> User:
-    """The member's account, made now if they never used Studyhall (named on their first use)."""
+async def _account_of(interaction: discord.Interaction, member: discord.Member | discord.User) -> User:
+    """The person's account, made now if they never used Studyhall (named on their first use)."""
     if member.bot:
         raise InvalidInput("member", "A bot cannot be on a course's staff: pick a person.")
     name = (member.global_name or member.name or str(member.id))[:255]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from core.errors import NotFound
 from tests.bot.harness import GUILD_ID, INSTRUCTOR, OTHER_STUDENT, STUDENT, BotHarness, Person, Role
 
 NEW_GUILD = "700000000000000002"
@@ -141,3 +144,26 @@ async def test_a_mapping_grants_nothing_in_another_servers_course(discord_bot: B
     assert calls[-1].text().startswith("🔒")
     assert await _role(book_app, GRACIE, "eves-course") == "student"
     assert await _role(book_app, GRACIE) is None
+
+
+async def test_bots_and_people_outside_the_server_are_refused_in_words(
+    discord_bot: BotHarness, book_app
+) -> None:
+    payload = discord_bot.slash("course", group="staff", sub="add", person=INSTRUCTOR, user=GRACIE, role="ta")
+    del payload["data"]["resolved"]["members"]  # she left the server: Discord resolves only the user
+    calls = await discord_bot.send(payload)
+    assert calls[-1].content.startswith("⚠️") and "not a member of this server" in calls[-1].content
+    payload = discord_bot.slash("course", group="staff", sub="add", person=INSTRUCTOR, user=GRACIE, role="ta")
+    payload["data"]["resolved"]["users"][GRACIE.id]["bot"] = True
+    calls = await discord_bot.send(payload)
+    assert calls[-1].content.startswith("⚠️") and "bot" in calls[-1].content
+    with pytest.raises(NotFound):  # no account was made for either
+        await book_app.accounts.find("discord", GRACIE.id)
+
+
+async def test_someone_who_left_the_server_can_still_be_removed(discord_bot: BotHarness, book_app) -> None:
+    await _staff(discord_bot, INSTRUCTOR, "add", user=GRACIE, role="ta")
+    payload = discord_bot.slash("course", group="staff", sub="remove", person=INSTRUCTOR, user=GRACIE)
+    del payload["data"]["resolved"]["members"]
+    calls = await discord_bot.send(payload)
+    assert calls[-1].content.startswith("✅") and await _role(book_app, GRACIE) == "student"
