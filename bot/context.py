@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.errors import NeedsCourse
+from bot.role_option import carried_role_ids
 from core.app import App
 from core.errors import NotFound
 from core.models.accounts import Course, Enrollment, User
@@ -93,9 +94,12 @@ async def who(interaction: discord.Interaction) -> Who:
     Using Studyhall in a class's server is how one joins its course (nothing else enrols anyone)."""
     user = await account(interaction)
     course = await course_of(interaction, user)
-    enrollment = await app_of(interaction).accounts.enter_course(
-        user.id, course.id, display_name=server_name(interaction)
-    )
+    app = app_of(interaction)
+    enrollment = await app.accounts.enter_course(user.id, course.id, display_name=server_name(interaction))
+    roles = carried_role_ids(interaction)
+    if roles is not None:  # in the course's server: its mapped Discord roles give course roles
+        guild = str(interaction.guild_id)
+        enrollment = await app.course_staff.follow_roles(user, course, enrollment, guild, roles)
     return Who(user, course, enrollment)
 
 

@@ -7,12 +7,16 @@ from typing import Any
 
 from core import validation
 from core.clock import Clock, utcnow
-from core.errors import InvalidInput, NotFound, NotMember
+from core.errors import InvalidInput, NotFound, NotMember, PermissionDenied
 from core.models.accounts import Course, Enrollment, Identity, Profile, User
 from core.store.session import Store
 
 PROVIDERS = ("discord", "email", "local")
 ROLES = ("student", "ta", "instructor")
+LAST_INSTRUCTOR = (
+    "This is the course's last instructor: make someone else instructor first, so the course is "
+    "never left without one."
+)
 # Seeing someone again updates last_seen_at at most this often: most contacts stay read-only.
 SEEN_EVERY = timedelta(minutes=15)
 
@@ -175,6 +179,12 @@ class Accounts:
         assert enrollment is not None
         return enrollment
 
+    async def name_in_course(self, user_id: str, course_id: str, display_name: str) -> None:
+        """The name the user goes by in the course's server, learnt without them acting there."""
+        display_name = validation.text("display name", display_name)
+        async with self._store.transaction() as s:
+            await s.enrollments.set_display_name(user_id, course_id, display_name, self._clock())
+
     async def member(self, user_id: str, course: Course) -> Enrollment:
         """The user's enrollment in the course; NotMember when they never joined it."""
         enrollment = await self.enrollment(user_id, course.id)
@@ -200,16 +210,34 @@ class Accounts:
             return await s.enrollments.for_user(user_id)
 
     async def set_role(
-        self, user_id: str, course_id: str, role: str, *, surface: str, actor_id: str | None = None
+        self,
+        user_id: str,
+        course_id: str,
+        role: str,
+        *,
+        surface: str,
+        actor_id: str | None = None,
+        source: str = "hand",
+        keep_an_instructor: bool = False,
     ) -> Enrollment:
+        """Give the user the role in the course, recording who gave it (`source`: by hand, or a
+        mapped Discord role). `keep_an_instructor` refuses to take the role of the course's last
+        instructor, checked in the same transaction as the change."""
         role = validation.choice("role", role, ROLES)
         now = self._clock()
         async with self._store.transaction() as s:
             before = await s.enrollments.get(user_id, course_id)
+            demoted = before is not None and before.role == "instructor" and role != "instructor"
+            if (
+                keep_an_instructor
+                and demoted
+                and len(await s.enrollments.for_course(course_id, "instructor")) <= 1
+            ):
+                raise PermissionDenied(LAST_INSTRUCTOR)
             if before is None:
                 await s.enrollments.insert_if_absent(user_id, course_id, role, True, now)
-            elif before.role != role:
-                await s.enrollments.set_role(user_id, course_id, role, now)
+            if before is None or before.role != role or before.role_source != source:
+                await s.enrollments.set_role(user_id, course_id, role, now, source)
             if before is None or before.role != role:
                 await s.audit.record(
                     "role_changed",
@@ -221,7 +249,8 @@ class Accounts:
                         "from": before.role if before else None,
                         "to": role,
                         "by": actor_id,
-                    },
+                    }
+                    | ({} if source == "hand" else {"source": source}),
                 )
             enrollment = await s.enrollments.get(user_id, course_id)
         assert enrollment is not None

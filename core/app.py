@@ -17,6 +17,7 @@ from core.bind_codes import BindCodes
 from core.books.library import Library
 from core.clock import Clock, utcnow
 from core.conversations import Conversations
+from core.course_staff import CourseStaff
 from core.courses import Courses
 from core.errors import DatabaseUnreachable
 from core.handoffs import Handoffs
@@ -51,6 +52,7 @@ class App:
     store: Store
     courses: Courses
     staff: Staff
+    course_staff: CourseStaff
     accounts: Accounts
     tokens: Tokens
     privacy: Privacy
@@ -120,6 +122,7 @@ async def open_app(
 
         courses.after_staff_only.append(staff_only_changed)
         bind_codes = BindCodes(store, courses, clock)
+        staff = Staff(courses, accounts, bind_codes)
         courses.after_configure.append(tracking.on_course_configured)
         if any(m.version == SELF_MARKED_MIGRATION for m in applied):
             # Standings stored before it counted every mark: count them again under each course's rule.
@@ -132,7 +135,8 @@ async def open_app(
                 db=db,
                 store=store,
                 courses=courses,
-                staff=Staff(courses, accounts, bind_codes),
+                staff=staff,
+                course_staff=CourseStaff(store, accounts, staff, clock),
                 accounts=accounts,
                 tokens=Tokens(store, clock, AuthFailures(store, clock, limit=settings.auth_failure_limit)),
                 privacy=Privacy(store, clock),

@@ -18,7 +18,9 @@ from bot.limits import clip, fit_embed
 from bot.respond import NO_MENTIONS
 from core.books.folders import shown
 from core.books.ingest import IngestReport
+from core.books.layout import SAMPLE_BOOK_ROOT
 from core.books.library import IngestRunning
+from core.books.sample import course_for_sample
 from core.books.status import BookStatus
 from core.books.upload import BookUpload, UploadResult, too_large
 from core.errors import InvalidInput
@@ -124,17 +126,25 @@ class BookCog(commands.Cog, name="Book"):
         self.progress_clock = time.monotonic
 
     @book.command(name="ingest")
-    async def ingest(self, interaction: discord.Interaction) -> None:
-        """Re-ingest the course's book folder, showing progress; unchanged files are skipped."""
+    @app_commands.describe(
+        sample="Load the sample book shipped with Studyhall instead of the course's book folder",
+        replace="With sample: replace the course's own book (and clear its book folder)",
+    )
+    async def ingest(
+        self, interaction: discord.Interaction, sample: bool = False, replace: bool = False
+    ) -> None:
+        """Re-ingest the course's book folder (or load the sample book), showing progress."""
         found = await who(interaction)
         app = app_of(interaction)
         await app.staff.require(found.user, found.course)
         course = found.course
-        if not course.book_path:
+        if not sample and not course.book_path:
             raise InvalidInput("book folder", NO_FOLDER)
         if app.library.ingesting(course.id):  # said at once; the core refuses it anyway
             await respond.reply(interaction, str(IngestRunning()), ephemeral=True)
             return
+        if sample:  # refused before anything is deferred or read when it would replace another book
+            course = await course_for_sample(app.courses, app.library, course, replace=replace)
         with app.library.exclusive(course):
             await interaction.response.defer(ephemeral=True, thinking=True)
 
@@ -144,14 +154,16 @@ class BookCog(commands.Cog, name="Book"):
 
             progress = ThrottledProgress(show, interval=self.progress_interval, clock=self.progress_clock)
             try:
-                folder = app.courses.folder_to_ingest(course)  # never a host path Discord staff chose
+                # The sample, or the course's folder: never a host path Discord staff chose.
+                folder = SAMPLE_BOOK_ROOT if sample else app.courses.folder_to_ingest(course)
                 report = await app.library.ingest_held(course, folder, progress=progress)
             except Exception:
                 await progress.finish()
                 await show("❌ The ingest stopped.")  # not left saying it is still running; why follows
                 raise
             await progress.finish()
-        log.info("book of %s ingested from Discord by %s", course.slug, found.user.id)
+        what = "sample book" if sample else "book"
+        log.info("%s of %s ingested from Discord by %s", what, course.slug, found.user.id)
         # An ingest can outlive the 15-minute token: then the summary goes to the channel the
         # instructor ran it in (else to their DMs), so the result is never lost.
         await respond.edit(interaction, None, embed=ingest_embed(report), late_in_channel=True)

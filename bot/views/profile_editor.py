@@ -89,7 +89,7 @@ class PickAnswer(discord.ui.DynamicItem[discord.ui.Select], template=rf"sh:profi
             discord.ui.Select(
                 custom_id=f"sh:profile:pick:{field}",
                 placeholder=question.label + (" (choose any)" if question.multiple else ""),
-                min_values=0 if question.multiple else 1,
+                min_values=0,  # deselecting everything clears the answer, as the editor says
                 max_values=len(options) if question.multiple else 1,
                 options=options,
             )

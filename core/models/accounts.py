@@ -11,6 +11,7 @@ from core.models.fields import JsonDict, JsonList
 
 Provider = Literal["discord", "email", "local"]
 Role = Literal["student", "ta", "instructor"]
+RoleSource = Literal["hand", "discord_role"]
 Surface = Literal["cli", "discord", "mcp", "http", "system"]
 Scope = Literal["read", "progress:write"]
 AuditEvent = Literal[
@@ -118,6 +119,17 @@ class Enrollment(Record):
     reached_at: datetime | None = None  # when the standing last went up
     last_active_at: datetime | None = None  # last use of this course (a DM goes to the latest)
     display_name: str | None = None  # the name used in this course's server (a nickname), if any
+    role_source: RoleSource = "hand"  # who gave the role: by hand, or a mapped Discord role
+
+
+class RoleMapping(Record):
+    """A Discord role of a server that makes whoever has it staff of the server's course."""
+
+    guild_id: str
+    discord_role_id: str
+    course_id: str
+    role: Role
+    created_at: datetime
 
 
 class ApiToken(Record):

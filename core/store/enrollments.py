@@ -34,13 +34,17 @@ class EnrollmentsRepository:
         )
         return Enrollment.model_validate(row) if row else None
 
-    async def set_role(self, user_id: str, course_id: str, role: str, now: datetime) -> bool:
+    async def set_role(
+        self, user_id: str, course_id: str, role: str, now: datetime, source: str = "hand"
+    ) -> bool:
         changed = await self._conn.execute(
-            "UPDATE enrollments SET role = $3, updated_at = $4 WHERE user_id = $1 AND course_id = $2",
+            "UPDATE enrollments SET role = $3, updated_at = $4, role_source = $5"
+            " WHERE user_id = $1 AND course_id = $2",
             user_id,
             course_id,
             role,
             now,
+            source,
         )
         return changed == 1
 

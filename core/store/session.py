@@ -20,6 +20,7 @@ from core.store.leaderboards import LeaderboardsRepository, RecommendationsRepos
 from core.store.progress import ProgressRepository
 from core.store.public_posts import PublicPostsRepository
 from core.store.quotas import QuotasRepository
+from core.store.role_maps import RoleMapsRepository
 from core.store.tokens import TokensRepository
 from core.store.usage import UsageRepository
 from core.store.user_data import UserDataRepository
@@ -105,6 +106,10 @@ class StoreSession:
     @cached_property
     def threads(self) -> ThreadsRepository:
         return ThreadsRepository(self.conn)
+
+    @cached_property
+    def role_maps(self) -> RoleMapsRepository:
+        return RoleMapsRepository(self.conn)
 
 
 class Store:

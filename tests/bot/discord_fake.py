@@ -217,6 +217,8 @@ class FakeDiscord:
         # from messages; channels in `no_threads` refuse to open any (the bot lacks the permission)
         self.threads: dict[str, dict[str, Any]] = {}
         self.no_threads: set[str] = set()
+        # role id → its server, for GET /guilds/{id}/roles/{id}; unlisted roles are the test server's
+        self.role_guilds: dict[str, str] = {}
         self._ids = itertools.count(1_300_000_000_000_000_000)
 
     def fail_next(
@@ -329,6 +331,19 @@ class FakeDiscord:
             if guild is None:
                 return 404, {"message": "Unknown Channel", "code": 10003}
             return 200, {"id": parts[1], "type": 0, "guild_id": guild, "name": "a-channel", "position": 0}
+        if parts[0] == "guilds" and len(parts) == 4 and parts[2] == "roles" and method == "GET":
+            if self.role_guilds.get(parts[3], self.home_guild) != parts[1]:
+                return 404, {"message": "Unknown Role", "code": 10011}
+            return 200, {
+                "id": parts[3],
+                "name": "a-role",
+                "color": 0,
+                "hoist": False,
+                "position": 1,
+                "permissions": "0",
+                "managed": False,
+                "mentionable": True,
+            }
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             where = parts[3] if len(parts) > 4 else "global"
             # Discord gives context-menu commands (which send no description) an empty one.

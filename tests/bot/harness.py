@@ -44,6 +44,7 @@ class Person:
     name: str
     staff: bool = False
     nick: str | None = None  # the server nickname, when the member set one
+    roles: tuple[str, ...] = ()  # ids of the Discord roles the member carries in the server
 
     def user(self) -> dict[str, Any]:
         return {
@@ -77,6 +78,14 @@ class Attachment:
     data: bytes
     size: int | None = None
     content_type: str = "application/zip"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role option's value: a Discord role (of the test server unless the fake says otherwise)."""
+
+    id: str
+    name: str = "TA"
 
 
 class BotHarness:
@@ -257,7 +266,7 @@ class BotHarness:
             }
             payload["member"] = {
                 "user": person.user(),
-                "roles": [],
+                "roles": list(person.roles),
                 "joined_at": "2026-09-01T00:00:00+00:00",
                 "deaf": False,
                 "mute": False,
@@ -309,6 +318,20 @@ class BotHarness:
                     "permissions": str(STAFF_PERMISSIONS),
                 }
                 values.append({"name": key, "type": 7, "value": value.id})
+                continue
+            if isinstance(value, Person):  # a user option: Discord resolves the member, with nickname
+                member = {"roles": list(value.roles), "joined_at": "2026-09-01T00:00:00+00:00", "flags": 0}
+                if value.nick is not None:
+                    member["nick"] = value.nick
+                resolved.setdefault("users", {})[value.id] = value.user()
+                resolved.setdefault("members", {})[value.id] = member
+                values.append({"name": key, "type": 6, "value": value.id})
+                continue
+            if isinstance(value, Role):
+                role = {"id": value.id, "name": value.name, "color": 0, "hoist": False, "position": 1}
+                role |= {"permissions": "0", "managed": False, "mentionable": True}
+                resolved.setdefault("roles", {})[value.id] = role
+                values.append({"name": key, "type": 8, "value": value.id})
                 continue
             option = {"name": key, "type": _OPTION_TYPES[type(value)], "value": value}
             if key == focused:

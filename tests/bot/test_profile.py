@@ -142,3 +142,19 @@ async def test_an_open_editor_survives_a_restart_and_edits_only_the_clickers_pro
 async def test_profile_works_in_dms_without_a_course(discord_bot: BotHarness) -> None:
     calls = await discord_bot.send(discord_bot.slash("profile", sub="show", dm=True, person=OTHER_STUDENT))
     assert calls[0].ephemeral and "Your Studyhall profile" in calls[0].text()
+
+
+async def test_the_experience_level_can_be_cleared_as_promised(discord_bot: BotHarness, book_app) -> None:
+    opened = await discord_bot.send(discord_bot.slash("profile", sub="set"))
+    assert "deselect everything in a menu to clear it" in opened[0].content
+    message = discord_bot.message(opened[0])
+    menu = select(opened[0], "sh:profile:pick:experience_level")
+    assert menu.get("min_values", 1) == 0 and menu["max_values"] == 1  # Discord lets one deselect it
+    await discord_bot.send(discord_bot.click(message, "sh:profile:pick:experience_level", values=["Expert"]))
+    cleared = await discord_bot.send(
+        discord_bot.click(message, "sh:profile:pick:experience_level", values=[])
+    )
+    assert cleared[0].kind == 7 and "experience level: nothing" in cleared[0].content
+    shown = discord_bot.message(cleared[0])
+    assert "not set yet" in str(shown["embeds"])
+    assert (await book_app.accounts.profile((await ada(book_app)).id)).experience_level is None
