@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import httpx2
+import pytest
 
 from core.answers.llm import GroundedLlm
 from core.app import App
+from core.errors import NotFound
 from core.progress.quizzes import Quizzes
 from tests.answers.messages_api import MockApi, stream_events
 
@@ -51,6 +53,7 @@ async def test_generated_quiz_cites_sections_and_is_cached(book_app: App, course
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(api)),
     )
     quizzes = Quizzes(book_app.store, book_app.tracking, book_app.library.reader, llm, clock)
+    await quizzes.load_from_book(course, [])  # no instructor's quiz: a generated one may stand in
     try:
         quiz = await quizzes.generate(course, "week-1")
         again = await quizzes.generate(course, "week-1")
@@ -62,6 +65,11 @@ async def test_generated_quiz_cites_sections_and_is_cached(book_app: App, course
     prompt = json.dumps(api.bodies[0])
     assert anchors[0] in prompt  # the unit's passages went to the model
     (student,) = await students(1)
+    with pytest.raises(NotFound, match="your instructor can add one"):
+        await quizzes.for_student(course, "week-1")  # a draft until staff publish it
+    draft = await quizzes.draft(course, "week-1")
+    assert not draft.published and not draft.fresh
+    await quizzes.publish(course, "week-1", draft.revision)
     shown = await quizzes.for_student(course, "week-1")
     assert "ZMP" in json.dumps(shown) and "explanation" not in json.dumps(shown)
     result = await quizzes.submit(student, course, "week-1", [0] * len(shown["questions"]))
