@@ -194,8 +194,9 @@ class Quizzes:
         return Draft(quiz, quiz_revision(quiz), published=False, fresh=True)
 
     async def publish(self, course: Course, unit_id: str, revision: str) -> Quiz:
-        """Let students take the generated quiz staff reviewed (the revision they saw)."""
-        quiz = await self._reviewed(course, unit_id, revision)
+        """Let students take the generated quiz staff reviewed (the revision they saw), if it was
+        written from the unit's chapters as they are now."""
+        quiz = await self._reviewed(course, unit_id, revision, current=True)
         async with self._store.transaction() as s:
             await s.progress.publish_generated_quiz(course.id, quiz.unit_id)
         return quiz
@@ -207,12 +208,18 @@ class Quizzes:
             await s.progress.delete_generated_quiz(course.id, quiz.unit_id)
         return quiz
 
-    async def _reviewed(self, course: Course, unit_id: str, revision: str) -> Quiz:
+    async def _reviewed(self, course: Course, unit_id: str, revision: str, *, current: bool = False) -> Quiz:
+        """The unit's generated quiz, if it is still the revision staff saw (and, if `current`,
+        written from the unit's chapters as they are now)."""
         unit = await self._tracking.unit(course, unit_id)
         async with self._store.read() as s:
             stored = [q for q in await s.progress.quizzes(course.id, unit.id) if q.source == "generated"]
         if not stored:
             raise NotFound("generated quiz for unit", unit.id, "It was discarded; generate a new one.")
+        if current and stored[0].source_hash != await self._unit_hash(course, unit.chapters):
+            raise InvalidInput(
+                "quiz", "The unit's chapters changed since this draft was written: generate a new one."
+            )
         quiz = _quiz(unit.id, stored[0].title, stored[0].questions, "generated")
         if quiz_revision(quiz) != revision:
             raise InvalidInput(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import httpx2
@@ -9,7 +10,7 @@ import pytest
 
 from core.answers.llm import GroundedLlm
 from core.app import App
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.progress.quizzes import Quizzes
 from tests.answers.messages_api import MockApi, stream_events
 
@@ -69,6 +70,16 @@ async def test_generated_quiz_cites_sections_and_is_cached(book_app: App, course
         await quizzes.for_student(course, "week-1")  # a draft until staff publish it
     draft = await quizzes.draft(course, "week-1")
     assert not draft.published and not draft.fresh
+    with pytest.raises(InvalidInput, match="A newer draft replaced this one"):
+        await quizzes.publish(course, "week-1", "0" * len(draft.revision))  # not the draft shown
+    async with book_app.store.transaction() as s:  # as if the chapters changed since it was written
+        await s.progress.save_generated_quiz(
+            course.id, "week-1", quiz.title, [dataclasses.asdict(q) for q in quiz.questions], "old", clock()
+        )
+    with pytest.raises(InvalidInput, match="chapters changed since this draft was written"):
+        await quizzes.publish(course, "week-1", draft.revision)
+    draft = await quizzes.draft(course, "week-1")  # written again for the chapters as they are
+    assert draft.fresh and len(api.requests) == 2
     await quizzes.publish(course, "week-1", draft.revision)
     shown = await quizzes.for_student(course, "week-1")
     assert "ZMP" in json.dumps(shown) and "explanation" not in json.dumps(shown)
