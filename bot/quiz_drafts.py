@@ -1,5 +1,5 @@
-"""A generated quiz as its staff review it in Discord: every question, its choices and the marked
-answer, with Publish and Discard buttons.
+"""A generated quiz as its staff review it in Discord: every question, its choices, the marked
+answer and why, with Publish and Discard buttons.
 
 The buttons are persistent DynamicItems that carry the action, the unit's short key and the
 revision of the draft that was shown (sh:qdraft:<action>:<unit key>:<revision>), so they work after
@@ -29,6 +29,7 @@ NO_AI_MODEL_FOR_STAFF = (
 )
 QUESTION_CHARS = 300
 CHOICE_CHARS = 150
+EXPLANATION_CHARS = 200
 
 
 def draft_page(draft: Draft) -> tuple[discord.Embed, View]:
@@ -40,6 +41,8 @@ def draft_page(draft: Draft) -> tuple[discord.Embed, View]:
         for i, choice in enumerate(question.choices[: len(LETTERS)]):
             mark = "✅" if i == question.answer else "▫️"
             lines.append(f"{mark} {LETTERS[i]}. {clip(choice, CHOICE_CHARS)}")
+        if question.explanation:
+            lines.append(f"_{clip(question.explanation, EXPLANATION_CHARS)}_")
         blocks.append("\n".join(lines))
     description, shown = "", 0
     for block in blocks:

@@ -35,6 +35,9 @@ STAFF_NO_QUIZ = (
     "Students have no quiz for it: write quizzes/{unit}.yaml in the book and ingest it again, "
     "or generate one and publish it."
 )
+DRAFT_ONLY = (
+    "Students have no quiz for it: its generated quiz is a draft (or out of date); publish one first."
+)
 REVISION_CHARS = 8
 
 
@@ -235,7 +238,10 @@ class Quizzes:
         except NotFound as err:
             if err.kind != "quiz for unit":
                 raise
-            raise NotFound("quiz for unit", err.key, STAFF_NO_QUIZ.format(unit=err.key)) from err
+            async with self._store.read() as s:
+                drafted = any(q.source == "generated" for q in await s.progress.quizzes(course.id, err.key))
+            hint = DRAFT_ONLY if drafted else STAFF_NO_QUIZ.format(unit=err.key)
+            raise NotFound("quiz for unit", err.key, hint) from err
         async with self._store.read() as s:
             rows = await s.progress.unit_attempts(course.id, quiz.unit_id)
         return quiz_results(quiz, quiz_revision(quiz), rows)

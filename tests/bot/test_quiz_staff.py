@@ -49,6 +49,7 @@ async def test_a_draft_is_reviewed_then_published_after_a_restart(with_llm, book
     assert shown["title"] == "📝 Week 1 check — week-1"
     assert "What must stay inside the support polygon?" in shown["description"]
     assert "✅ A. The ZMP" in shown["description"] and "▫️ B. The camera" in shown["description"]
+    assert "_The ZMP must stay inside._" in shown["description"]  # why, for the reviewer
     assert "students can't see it yet" in shown["footer"]["text"]
 
     hidden = await bot.send(bot.slash("quiz", unit="week-1"))  # a draft: students can't take it
@@ -56,6 +57,9 @@ async def test_a_draft_is_reviewed_then_published_after_a_restart(with_llm, book
         "No quiz for unit 'week-1'" in hidden[-1].content
         and "your instructor can add one" in hidden[-1].content
     )
+
+    early = await bot.send(bot.slash("class", group="quiz", sub="results", person=INSTRUCTOR, unit="week-1"))
+    assert "its generated quiz is a draft" in early[-1].content
 
     message = bot.message(draft)
     await bot.advance_views(900)  # Discord's 15 minutes for an ephemeral reply's view
