@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 NO_AI_MODEL_FOR_STAFF = (
     "🔌 Writing a quiz needs the operator's Anthropic key, and this Studyhall has none. Ask whoever "
-    "runs Studyhall to set one up; nothing was charged. You can also write quizzes/{unit}.yaml in "
-    "the book and ingest it again."
+    "runs Studyhall to set one up; nothing was charged. You can also write the quiz yourself in the "
+    "book's quizzes/ folder (quizzes/<unit>.yaml) and ingest the book again."
 )
 QUESTION_CHARS = 300
 CHOICE_CHARS = 150

@@ -83,7 +83,7 @@ class ClassroomCog(FeatureCog, name="Classroom"):
             try:
                 draft = await app.quizzes.draft(found.course, unit, user=found.user)
             except LlmRequired:
-                await respond.reply(interaction, NO_AI_MODEL_FOR_STAFF.format(unit=unit), ephemeral=True)
+                await respond.reply(interaction, NO_AI_MODEL_FOR_STAFF, ephemeral=True)
                 return
             log.info("quiz for %s in %s drafted by %s", draft.quiz.unit_id, found.course.slug, found.user.id)
             embed, view = draft_page(draft)
