@@ -18,9 +18,9 @@ from core.answers.generate import complete_text, require_llm
 from core.answers.llm import GroundedLlm
 from core.books.reading import BookReader
 from core.clock import Clock, utcnow
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, StudyhallError
 from core.models.accounts import Course, User
-from core.progress.quiz_files import Quiz, QuizQuestion, grade, quiz_to_student
+from core.progress.quiz_files import Quiz, QuizFileError, QuizQuestion, grade, quiz_to_student
 from core.progress.quiz_generation import generation_prompt, parse_generated_quiz
 from core.progress.quiz_results import QuizResults, quiz_results
 from core.progress.tracking import Tracking
@@ -180,7 +180,12 @@ class Quizzes:
             charged = await self._quotas.take_generation(course, user.id)
         try:
             text, _, _ = await complete_text(self._llm, GENERATING, system, prompt)
-            quiz = parse_generated_quiz(unit.id, text, {ref for ref, _ in passages})
+            try:
+                quiz = parse_generated_quiz(unit.id, text, {ref for ref, _ in passages})
+            except QuizFileError as err:
+                raise StudyhallError(
+                    f"The AI model's quiz could not be used ({err.message}); nothing was charged: try again."
+                ) from err
         except Exception:
             if self._quotas is not None and user is not None:
                 await self._quotas.give_back(course, user.id, charged)

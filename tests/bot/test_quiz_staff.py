@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.progress.quizzes import Quizzes
-from tests.answers.messages_api import MockApi, scripted_llm
+from tests.answers.messages_api import MockApi, raw_reply, scripted_llm, stream_events
 from tests.bot.harness import INSTRUCTOR, OTHER_STUDENT, STUDENT, BotHarness, start_bot
 from tests.bot.test_quiz import WEEK_1, answer, choice
 from tests.progress.test_generated_quizzes import quiz_reply
@@ -171,3 +171,35 @@ async def test_the_quizless_hint_promises_nothing_that_does_not_exist(with_llm, 
     assert missing[-1].content == (
         "⚠️ No quiz for unit 'week-1'. There is no quiz for this unit yet; your instructor can add one."
     )
+
+
+async def test_an_unusable_reply_from_the_model_is_worded_and_saves_nothing(book_app, course) -> None:
+    api = MockApi(
+        raw_reply(200, b"".join(stream_events(["Sorry, I can't write that."], [])), "text/event-stream")
+    )
+    async with scripted_llm(api) as llm:
+        book_app.quizzes = Quizzes(
+            book_app.store,
+            book_app.tracking,
+            book_app.library.reader,
+            llm,
+            book_app.clock,
+            quotas=book_app.quotas,
+        )
+        await book_app.quizzes.load_from_book(course, [])
+        bot = await start_bot(book_app)
+        try:
+            calls = await bot.send(
+                bot.slash("class", group="quiz", sub="generate", person=INSTRUCTOR, unit="week-1")
+            )
+            assert calls[-1].content == (
+                "The AI model's quiz could not be used (the reply contains no JSON object); "
+                "nothing was charged: try again."
+            )
+            assert not calls[-1].embeds and not calls[-1].components
+            missing = await bot.send(bot.slash("quiz", unit="week-1"))
+            assert "No quiz for unit 'week-1'" in missing[-1].content
+        finally:
+            await bot.bot.close()
+    async with book_app.store.read() as s:
+        assert await s.progress.quizzes(course.id, "week-1") == []
