@@ -9,7 +9,7 @@ import pytest
 
 from core.progress.quizzes import Quizzes
 from tests.answers.messages_api import MockApi, raw_reply, scripted_llm, stream_events
-from tests.bot.harness import INSTRUCTOR, OTHER_STUDENT, STUDENT, BotHarness, start_bot
+from tests.bot.harness import CHANNEL_ID, INSTRUCTOR, OTHER_STUDENT, STUDENT, BotHarness, start_bot
 from tests.bot.test_quiz import WEEK_1, answer, choice
 from tests.progress.test_generated_quizzes import quiz_reply
 
@@ -51,6 +51,7 @@ async def test_a_draft_is_reviewed_then_published_after_a_restart(with_llm, book
     assert "✅ A. The ZMP" in shown["description"] and "▫️ B. The camera" in shown["description"]
     assert "_The ZMP must stay inside._" in shown["description"]  # why, for the reviewer
     assert "students can't see it yet" in shown["footer"]["text"]
+    assert bot.http.in_channel(CHANNEL_ID) == []  # the answers are shown to the instructor only
 
     hidden = await bot.send(bot.slash("quiz", unit="week-1"))  # a draft: students can't take it
     assert (
