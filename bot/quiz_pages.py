@@ -2,8 +2,12 @@
 question's right answer and explanation.
 
 Every choice button carries the answers given so far (one digit each: a question has at most 10
-choices), the unit's short key and who is taking the quiz, so a half-done quiz survives a restart
-and nothing is kept in memory: sh:quiz:<owner>:<unit key>:<answers so far + this choice>."""
+choices), the unit's short key, the quiz's revision and who is taking the quiz, so a half-done quiz
+survives a restart and nothing is kept in memory:
+sh:quiz:<owner>:<unit key>:<revision>:<answers so far + this choice>. The revision lets the core
+refuse an answer given on a quiz the instructor has since changed; the message id makes the last
+press a submission that is recorded once, however often a slow client sends it. (Buttons made
+before revisions were carried have none, and are taken as they come.)"""
 
 from __future__ import annotations
 
@@ -19,14 +23,16 @@ from bot.limits import EMBED_DESCRIPTION, EMBED_TITLE, LABEL, clip, fit_embed
 from bot.views.base import View, reported
 from bot.views.personal import OWNER_PATTERN, owner_key, require_owner
 from core.books.short_keys import KEY_ALPHABET, UNIT_KEY_CHARS, unit_key
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.progress.quiz_files import Grade
+from core.progress.quizzes import REVISION_CHARS, QuizChanged
 
 log = logging.getLogger(__name__)
 
 LETTERS = "ABCDEFGHIJ"  # quiz files allow at most 10 choices
 PER_ROW = 5
 EXPLANATION_CHARS = 400
+QUIZ_CHANGED = "This quiz changed since you started it: start it again with /quiz."
 
 
 def question_page(quiz: dict[str, Any], owner: str, answers: str) -> tuple[discord.Embed, View]:
@@ -43,9 +49,10 @@ def question_page(quiz: dict[str, Any], owner: str, answers: str) -> tuple[disco
     )
     embed.set_footer(text="Pick an answer below; your score and the explanations come at the end.")
     view = View(timeout=None)
-    key = unit_key(quiz["unit_id"])
+    key, revision = unit_key(quiz["unit_id"]), quiz["revision"]
     for i, choice in enumerate(choices):
-        view.add_item(QuizButton(owner, key, answers + str(i), clip(f"{LETTERS[i]}: {choice}", LABEL), i))
+        label = clip(f"{LETTERS[i]}: {choice}", LABEL)
+        view.add_item(QuizButton(owner, key, revision, answers + str(i), label, i))
     return fit_embed(embed), view
 
 
@@ -91,16 +98,20 @@ async def unit_of_key(interaction: discord.Interaction, found: Who, key: str) ->
 class QuizButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=re.compile(
-        rf"sh:quiz:(?P<owner>{OWNER_PATTERN}):(?P<unit>[{KEY_ALPHABET}]{{{UNIT_KEY_CHARS}}}):(?P<answers>\d{{1,60}})"
+        rf"sh:quiz:(?P<owner>{OWNER_PATTERN}):(?P<unit>[{KEY_ALPHABET}]{{{UNIT_KEY_CHARS}}}):"
+        rf"(?:(?P<revision>[0-9a-f]{{{REVISION_CHARS}}}):)?(?P<answers>\d{{1,60}})"
     ),
 ):
-    def __init__(self, owner: str, key: str, answers: str, label: str, row_index: int = 0):
-        self.owner, self.key, self.answers = owner, key, answers
+    def __init__(
+        self, owner: str, key: str, revision: str | None, answers: str, label: str, row_index: int = 0
+    ):
+        self.owner, self.key, self.revision, self.answers = owner, key, revision, answers
+        revised = f"{revision}:" if revision else ""
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.primary,
-                custom_id=f"sh:quiz:{owner}:{key}:{answers}",
+                custom_id=f"sh:quiz:{owner}:{key}:{revised}{answers}",
             ),
             row=row_index // PER_ROW,
         )
@@ -109,7 +120,7 @@ class QuizButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> QuizButton:
-        return cls(match["owner"], match["unit"], match["answers"], item.label or "")
+        return cls(match["owner"], match["unit"], match["revision"], match["answers"], item.label or "")
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -117,12 +128,22 @@ class QuizButton(
         found = await who(interaction)
         app = app_of(interaction)
         unit = await unit_of_key(interaction, found, self.key)
-        quiz = await app.quizzes.for_student(found.course, unit)
-        if len(self.answers) < len(quiz["questions"]):
-            embed, view = question_page(quiz, self.owner, self.answers)
-            await respond.edit(interaction, embed=embed, view=view)
-            return
-        grade = await app.quizzes.submit(found.user, found.course, unit, [int(a) for a in self.answers])
+        try:
+            quiz = await app.quizzes.for_student(found.course, unit, self.revision)
+            if len(self.answers) < len(quiz["questions"]):
+                embed, view = question_page(quiz, self.owner, self.answers)
+                await respond.edit(interaction, embed=embed, view=view)
+                return
+            grade = await app.quizzes.submit(
+                found.user,
+                found.course,
+                unit,
+                [int(a) for a in self.answers],
+                revision=self.revision,
+                submission=str(interaction.message.id) if interaction.message else None,
+            )
+        except QuizChanged as changed:
+            raise InvalidInput("quiz", QUIZ_CHANGED) from changed
         await respond.edit(interaction, embed=result_page(quiz, grade), view=None)
 
 

@@ -1,5 +1,6 @@
-"""/class report, /class unanswered, /class leaderboard: what instructors learn about their class,
-and the leaderboard posted to a channel."""
+"""/class report, /class unanswered, /class leaderboard, /class quiz generate|results: what
+instructors learn about their class, the leaderboard posted to a channel, and the quizzes an AI
+model drafts for them to review."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render_board, respond
+from bot.autocomplete import units
 from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
 from bot.context import app_of, who
 from bot.limits import EMBED_DESCRIPTION, clip, fit_embed
+from bot.quiz_drafts import NO_AI_MODEL_FOR_STAFF, DraftButton, draft_page
+from bot.quiz_report import results_embed
 from bot.respond import NO_MENTIONS
-from core.errors import InvalidInput
+from core.errors import InvalidInput, LlmRequired
 from core.progress.reports import KINDS
 from core.usage import UsageReport
 
@@ -57,12 +61,46 @@ def unanswered_embed(usage: UsageReport, course_name: str) -> discord.Embed:
 
 
 class ClassroomCog(FeatureCog, name="Classroom"):
+    dynamic_items = (DraftButton,)
     klass = app_commands.Group(
         name="class",
         description="Reports on the class, and the leaderboard posted (instructors)",
         default_permissions=STAFF_ONLY,
         guild_only=True,
     )
+    # Under /class so that students never see it: Discord hides a group by its permissions as a whole.
+    quiz = app_commands.Group(
+        name="quiz", description="Quizzes drafted by the AI model, and quiz results", parent=klass
+    )
+
+    @quiz.command(name="generate")
+    @app_commands.describe(unit="The week or module to write a quiz for (start typing)")
+    @app_commands.autocomplete(unit=units)
+    async def quiz_generate(self, interaction: discord.Interaction, unit: str) -> None:
+        """Have the AI model draft a quiz for a unit; you review it, then publish or discard it."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.staff.require(found.user, found.course)
+        async with respond.working(interaction, ephemeral=True):
+            try:
+                draft = await app.quizzes.draft(found.course, unit, user=found.user)
+            except LlmRequired:
+                await respond.reply(interaction, NO_AI_MODEL_FOR_STAFF, ephemeral=True)
+                return
+            log.info("quiz for %s in %s drafted by %s", draft.quiz.unit_id, found.course.slug, found.user.id)
+            embed, view = draft_page(draft)
+            await respond.reply(interaction, embed=embed, view=view, ephemeral=True)
+
+    @quiz.command(name="results")
+    @app_commands.describe(unit="The week or module whose quiz to look at (start typing)")
+    @app_commands.autocomplete(unit=units)
+    async def quiz_results(self, interaction: discord.Interaction, unit: str) -> None:
+        """Per-question results of a unit's quiz: % right, the wrong answer chosen most, scores."""
+        found = await who(interaction)
+        app = app_of(interaction)
+        await app.staff.require(found.user, found.course)
+        results = await app.quizzes.results(found.course, unit)
+        await respond.reply(interaction, embed=results_embed(results), ephemeral=True)
 
     @klass.command(name="report")
     @app_commands.describe(kind="Which report (CSV)", days="For questions: how many days back")

@@ -1,8 +1,9 @@
-"""`studyhall units | progress | leaderboard | report | recommend`: the class's progress."""
+"""`studyhall units | progress | leaderboard | report | quiz results | recommend`: the class's progress."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 from core.app import App
@@ -44,6 +45,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--course", required=True)
     report.add_argument("--csv", type=Path, required=True, help="file to write")
     report.set_defaults(handler=write_report)
+
+    quiz = sub.add_parser("quiz", help="a unit's quiz: per-question results")
+    quiz_actions = quiz.add_subparsers(dest="action", required=True, metavar="ACTION")
+    results = quiz_actions.add_parser(
+        "results", help="attempts, %% right per question, the wrong choice chosen most, scores"
+    )
+    results.add_argument("unit", help="unit id, e.g. week-3 or module1-ros2")
+    results.add_argument("--course", required=True)
+    results.add_argument("--json", action="store_true")
+    results.set_defaults(handler=show_quiz_results)
 
     recommend = sub.add_parser("recommend", help="what a student could read next, and why")
     recommend.add_argument("--discord-id", required=True)
@@ -157,6 +168,39 @@ async def write_report(app: App, args: argparse.Namespace) -> int:
     text = await app.reports.csv(course, args.kind)
     args.csv.write_text(text, encoding="utf-8")
     print(f"Wrote the {args.kind} report of {course.slug!r} to {args.csv} ({text.count(chr(10)) - 1} rows).")
+    return 0
+
+
+async def show_quiz_results(app: App, args: argparse.Namespace) -> int:
+    course = await app.courses.get(args.course)
+    results = await app.quizzes.results(course, args.unit)
+    if args.json:
+        print_json(
+            {
+                **dataclasses.asdict(results),
+                "questions": [
+                    {**dataclasses.asdict(q), "pct_correct": q.pct_correct} for q in results.questions
+                ],
+            }
+        )
+        return 0
+    print(f"{results.title} ({results.unit_id})")
+    if results.earlier_attempts:
+        print(f"  {results.earlier_attempts} attempt(s) on an earlier version of the quiz are not counted.")
+    if not results.attempts:
+        print("  No student has taken this version of the quiz yet.")
+        return 0
+    print(
+        f"  {results.attempts} attempt(s) by {len(results.students)} student(s), "
+        f"average score {results.average_score:g}%"
+    )
+    for q in results.questions:
+        print(f"  {q.number:>2}. {q.pct_correct:>5.1f}% right ({q.correct}/{q.answered})  {q.question}")
+        if q.common_wrong is not None:
+            print(f"      most chosen wrong: {q.common_wrong!r} ({q.common_wrong_count})")
+    print("Best score per student:")
+    for s in results.students:
+        print(f"  {s.name:<28} best {s.best:>5.1f}%  last {s.last:>5.1f}%  attempts {s.attempts}")
     return 0
 
 

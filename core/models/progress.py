@@ -78,6 +78,7 @@ class StoredQuiz(BaseModel):
     title: str
     questions: list[dict]
     source_hash: str
+    published: bool = True  # False: a generated draft that only staff see
 
     @field_validator("questions", mode="before")
     @classmethod

@@ -63,12 +63,16 @@ class ProgressRepository:
         questions: list[dict],
         source_hash: str,
         now: datetime,
+        *,
+        published: bool = False,
     ) -> None:
+        """Store the unit's generated quiz (one per unit), a draft unless said otherwise."""
         await self._conn.execute(
-            "INSERT INTO quizzes (id, course_id, unit_key, source, title, questions, source_hash, created_at)"
-            " VALUES ($1, $2, $3, 'generated', $4, $5, $6, $7) ON CONFLICT (course_id, unit_key, source)"
-            " DO UPDATE SET title = excluded.title, questions = excluded.questions,"
-            " source_hash = excluded.source_hash, created_at = excluded.created_at",
+            "INSERT INTO quizzes (id, course_id, unit_key, source, title, questions, source_hash, created_at,"
+            " published) VALUES ($1, $2, $3, 'generated', $4, $5, $6, $7, $8)"
+            " ON CONFLICT (course_id, unit_key, source) DO UPDATE SET title = excluded.title,"
+            " questions = excluded.questions, source_hash = excluded.source_hash,"
+            " created_at = excluded.created_at, published = excluded.published",
             new_id(),
             course_id,
             unit_key,
@@ -76,11 +80,27 @@ class ProgressRepository:
             json.dumps(questions),
             source_hash,
             now,
+            published,
+        )
+
+    async def publish_generated_quiz(self, course_id: str, unit_key: str) -> int:
+        return await self._conn.execute(
+            "UPDATE quizzes SET published = TRUE"
+            " WHERE course_id = $1 AND unit_key = $2 AND source = 'generated'",
+            course_id,
+            unit_key,
+        )
+
+    async def delete_generated_quiz(self, course_id: str, unit_key: str) -> int:
+        return await self._conn.execute(
+            "DELETE FROM quizzes WHERE course_id = $1 AND unit_key = $2 AND source = 'generated'",
+            course_id,
+            unit_key,
         )
 
     async def quizzes(self, course_id: str, unit_key: str) -> list[StoredQuiz]:
         rows = await self._conn.fetch(
-            "SELECT unit_key, source, title, questions, source_hash FROM quizzes"
+            "SELECT unit_key, source, title, questions, source_hash, published FROM quizzes"
             " WHERE course_id = $1 AND unit_key = $2 ORDER BY source",
             course_id,
             unit_key,
@@ -172,10 +192,16 @@ class ProgressRepository:
         score: float,
         answers: list[int],
         now: datetime,
-    ) -> None:
-        await self._conn.execute(
+        *,
+        revision: str | None = None,
+        submission_key: str | None = None,
+    ) -> bool:
+        """Record an attempt; False (and nothing recorded) when this submission is already in. One
+        statement against the unique index, so two identical submissions at once record one."""
+        row = await self._conn.fetchrow(
             "INSERT INTO quiz_attempts (id, user_id, course_id, unit_key, quiz_source, score, answers,"
-            " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            " created_at, quiz_revision, submission_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            " ON CONFLICT (user_id, course_id, submission_key) DO NOTHING RETURNING id",
             new_ordered_id(),
             user_id,
             course_id,
@@ -184,6 +210,21 @@ class ProgressRepository:
             score,
             json.dumps(answers),
             now,
+            revision,
+            submission_key,
+        )
+        return row is not None
+
+    async def unit_attempts(self, course_id: str, unit_key: str) -> list[Row]:
+        """A unit's attempts by the course's students (not its staff), with their names here."""
+        return await self._conn.fetch(
+            "SELECT a.user_id, a.score, a.answers, a.quiz_revision,"
+            " COALESCE(e.display_name, u.display_name) AS display_name"
+            " FROM quiz_attempts a JOIN enrollments e ON e.user_id = a.user_id AND e.course_id = a.course_id"
+            " JOIN users u ON u.id = a.user_id"
+            " WHERE a.course_id = $1 AND a.unit_key = $2 AND e.role = 'student' ORDER BY a.created_at, a.id",
+            course_id,
+            unit_key,
         )
 
     # standing (denormalised onto the enrollment for the leaderboard)

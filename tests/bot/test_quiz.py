@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from core.app import App
 from core.models.accounts import Course
 from tests.bot.harness import OTHER_STUDENT, STUDENT, BotHarness, start_bot
@@ -97,3 +99,33 @@ async def test_unknown_units_and_quizless_units_are_worded(discord_bot: BotHarne
 async def test_quiz_unit_autocomplete(discord_bot: BotHarness) -> None:
     found = await discord_bot.send(discord_bot.slash("quiz", focused="unit", unit="balance"))
     assert [c["value"] for c in found[0].json["data"]["choices"]] == ["week-1"]
+
+
+async def test_the_last_answer_pressed_twice_records_one_attempt(
+    discord_bot: BotHarness, book_app: App, course
+) -> None:
+    calls = await discord_bot.send(discord_bot.slash("quiz", unit="week-1"))
+    last = await answer(discord_bot, calls[-1], WEEK_1[:4])
+    stale = discord_bot.message(last)  # what a slow client still shows after the first press
+    [first] = await discord_bot.send(discord_bot.click(stale, choice(last, WEEK_1[4])))
+    [second] = await discord_bot.send(discord_bot.click(stale, choice(last, WEEK_1[4])))
+    assert first.embeds[0]["title"].endswith("5/5 right (100%)")
+    assert discord_bot.message(second)["embeds"][0]["title"].endswith("5/5 right (100%)")
+    assert len(await attempts(book_app, course)) == 1
+    again = await discord_bot.send(discord_bot.slash("quiz", unit="week-1"))  # a new attempt: counted
+    await answer(discord_bot, again[-1], WEEK_1)
+    assert len(await attempts(book_app, course)) == 2
+
+
+async def test_a_quiz_changed_mid_attempt_says_start_again(
+    discord_bot: BotHarness, book_app: App, course
+) -> None:
+    calls = await discord_bot.send(discord_bot.slash("quiz", unit="week-1"))
+    halfway = await answer(discord_bot, calls[-1], WEEK_1[:2])
+    quiz = await book_app.quizzes.quiz(course, "week-1")
+    shorter = dataclasses.replace(quiz, questions=quiz.questions[:2])  # the instructor cut it to 2
+    await book_app.quizzes.load_from_book(course, [shorter])
+    [refused] = await discord_bot.send(discord_bot.click(discord_bot.message(halfway), choice(halfway, 0)))
+    assert refused.ephemeral
+    assert "This quiz changed since you started it: start it again with /quiz." in refused.content
+    assert not await attempts(book_app, course)
