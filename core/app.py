@@ -20,6 +20,7 @@ from core.conversations import Conversations
 from core.courses import Courses
 from core.errors import DatabaseUnreachable
 from core.maintenance import Maintenance
+from core.onboarding import Onboarding
 from core.privacy import Privacy
 from core.progress.book_hook import ProgressFromBook
 from core.progress.leaderboard import Leaderboards
@@ -68,6 +69,7 @@ class App:
     bind_codes: BindCodes
     public_posts: PublicPosts
     access: Access
+    onboarding: Onboarding
 
 
 @asynccontextmanager
@@ -151,6 +153,7 @@ async def open_app(
                 bind_codes=bind_codes,
                 public_posts=PublicPosts(store, clock),
                 access=Access(accounts, courses),
+                onboarding=Onboarding(store, clock),
             )
         finally:
             await library.close()
