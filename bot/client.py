@@ -31,9 +31,10 @@ def intents() -> discord.Intents:
 
 
 class StudyhallBot(commands.AutoShardedBot):
-    """`app` is the wired core; None only for printing or syncing the commands."""
+    """`app` is the wired core; None only for printing or syncing the commands. `greet`: welcome
+    each member on their first command in a course (bot/welcome.py)."""
 
-    def __init__(self, app: App | None, **options: Any):
+    def __init__(self, app: App | None, *, greet: bool = True, **options: Any):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -43,6 +44,7 @@ class StudyhallBot(commands.AutoShardedBot):
             **options,
         )
         self.app = app
+        self.greets_newcomers = greet
 
     async def setup_hook(self) -> None:
         from bot.views.course_picker import PickCourse  # here: the picker needs this module

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import MISSING
 
+from bot import course_line
 from bot.limits import split_message
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ async def reply(
     second message under the notice, so the pending reply is edited instead. A private reply to a
     public deferral can't go there (Discord shows it with the deferral's visibility, to the whole
     channel), so the public "thinking…" message is deleted and the reply follows privately."""
+    content = course_line.labelled(interaction, content)
     pieces = split_message(content) if content else [None]
     pending = await settled(interaction)
     all_embeds = [embed] if embed is not None else list(embeds)
@@ -120,7 +122,7 @@ async def edit(
 ) -> None:
     """Replace the message a component lives on (or the deferred original response)."""
     kwargs = {
-        "content": content,
+        "content": course_line.labelled(interaction, content),
         "embed": embed,
         "view": view,
         "allowed_mentions": NO_MENTIONS,

@@ -85,7 +85,7 @@ class BotHarness:
 
     async def restarted(self) -> BotHarness:
         """A fresh bot over the same core, as after a restart; Discord still holds what was sent."""
-        return await start_bot(self.bot.app, self.http)
+        return await start_bot(self.bot.app, self.http, greet=self.bot.greets_newcomers)
 
     async def send(self, payload: dict[str, Any]) -> list[Call]:
         """Deliver one interaction as the gateway would; the calls it made, once all its work is done."""
@@ -328,9 +328,13 @@ def _find_component(items: list[dict[str, Any]], custom_id: str) -> dict[str, An
     return None
 
 
-async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHarness:
-    """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
-    bot = StudyhallBot(app)
+async def start_bot(app: Any, discord_http: FakeDiscord | None = None, *, greet: bool = False) -> BotHarness:
+    """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads.
+
+    `greet`: welcome each newcomer on their first command in a course, as the real bot does. Off by
+    default: elsewhere it would add a message after every test's first command (test_onboarding
+    tests it)."""
+    bot = StudyhallBot(app, greet=greet)
     fake = discord_http or FakeDiscord()
     fake.home_guild = fake.home_guild or GUILD_ID  # channels the tests name are the test server's
     bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake
