@@ -101,6 +101,12 @@ class EnrollmentsRepository:
         return changed == 1
 
     async def pick_for_dm(self, user_id: str, course_id: str, now: datetime) -> bool:
+        """Make it the member's one DM course (the others are unpicked: no tie, whatever the clock)."""
+        await self._conn.execute(
+            "UPDATE enrollments SET dm_picked_at = NULL WHERE user_id = $1 AND course_id <> $2",
+            user_id,
+            course_id,
+        )
         changed = await self._conn.execute(
             "UPDATE enrollments SET dm_picked_at = $3 WHERE user_id = $1 AND course_id = $2",
             user_id,
