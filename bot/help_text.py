@@ -20,7 +20,7 @@ AUDIENCES = {
     "staff": "For course staff (TAs and instructors)",
     "instructor": "For instructors",
 }
-DESCRIPTION_CHARS = 70  # one short line per command keeps /help short
+DESCRIPTION_CHARS = 72  # one short line per command keeps /help short
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def entries(tree: app_commands.CommandTree, *, in_dm: bool, role: str | None) ->
         if in_dm and not _works_in_dm(root):
             continue
         if isinstance(root, app_commands.ContextMenu):
-            leaves = [(root, f"Apps → {root.name}", "on any message: right-click (or long-press) it")]
+            leaves = [(root, f"Apps → {root.name}", "right-click (or long-press) any message, then Apps")]
         elif isinstance(root, app_commands.Group):
             leaves = [
                 (c, f"/{c.qualified_name}", c.description)
@@ -86,11 +86,24 @@ def embed(listed: list[Entry], *, title: str, intro: str, footer: str | None = N
     return shown
 
 
+def short(description: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """A command's description to its first clause: "Ask the book a question; the answer cites…"
+    becomes "Ask the book a question"."""
+    cut = len(description)
+    for mark in ("; ", " (", ": ", ". "):
+        found = description.find(mark)
+        if 0 < found < cut:
+            cut = found
+    return clip(description[:cut].rstrip(" ."), limit)
+
+
 def _fields(listed: list[Entry], description_chars: int) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     for audience, heading in AUDIENCES.items():
         lines = [
-            f"`{e.usage}` — {clip(e.description, description_chars)}" if description_chars else f"`{e.usage}`"
+            f"`{e.usage}` — {short(e.description, description_chars)}"
+            if description_chars
+            else f"`{e.usage}`"
             for e in listed
             if e.audience == audience
         ]

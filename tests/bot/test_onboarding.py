@@ -202,3 +202,15 @@ async def test_class_report_uses_the_server_nickname(discord_bot: BotHarness) ->
     rows = list(csv.DictReader(io.StringIO(dict(sent.files)["sample-progress.csv"].decode())))
     names = " ".join(" ".join(row.values()) for row in rows)
     assert "Ada Lovelace (Section 2)" in names and "xX_ada_Xx" not in names
+
+
+async def test_a_dm_course_picked_for_the_student_is_said_once(
+    discord_bot: BotHarness, book_app, course
+) -> None:
+    # Enrolled by the operator, never having used a server: the first DM picks the course and says so.
+    ada = await book_app.accounts.resolve("discord", STUDENT.id, STUDENT.name)
+    await book_app.accounts.enroll(ada.id, course.id)
+    first = (await discord_bot.send(discord_bot.slash("progress", dm=True)))[-1].content.splitlines()[0]
+    assert "Sample Book" in first and "/courses use:" in first
+    second = (await discord_bot.send(discord_bot.slash("progress", dm=True)))[-1].content.splitlines()[0]
+    assert "Sample Book" in second and "/courses" not in second
