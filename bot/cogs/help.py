@@ -39,6 +39,8 @@ class HelpCog(commands.Cog, name="Help"):
         if user is not None and course is not None:
             enrollment = await app_of(interaction).accounts.enrollment(user.id, course.id)
             role = enrollment.role if enrollment else None
+            if enrollment is not None and enrollment.welcomed_at is None:  # /help is the welcome
+                await app_of(interaction).onboarding.welcome_once(user.id, course.id)
         listed = help_text.entries(self.bot.tree, in_dm=in_dm, role=role)
         if course is None:
             title, intro = "Studyhall", missing

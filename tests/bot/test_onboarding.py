@@ -96,6 +96,9 @@ async def test_help_and_the_board_make_no_account(discord_bot: BotHarness, book_
     calls = await discord_bot.send(discord_bot.slash("leaderboard", person=LURKER))
     board = next(c for c in calls if c.embeds).text()
     assert "Lurker" not in board and "Grace" in board
+    listed = await discord_bot.send(discord_bot.slash("courses", person=LURKER))
+    assert "not in any class yet" in listed[-1].text()
+    await discord_bot.send(discord_bot.slash("courses", person=LURKER, use="sa", focused="use"))
     assert await users(book_app) == before
     with pytest.raises(NotFound):
         await book_app.accounts.find("discord", LURKER.id)
@@ -119,6 +122,15 @@ async def test_a_newcomer_is_welcomed_once_per_course(
     elsewhere = await restarted.send(restarted.slash("progress", guild=SECOND_GUILD))
     assert "Welcome to Robotics II" in shown(elsewhere) and WELCOME not in shown(elsewhere)
     await restarted.bot.close()
+
+
+async def test_help_counts_as_the_welcome(greeting_bot: BotHarness, book_app, course) -> None:
+    await book_app.courses.configure("sample", welcome_text=WELCOME)
+    ada = await book_app.accounts.resolve("discord", STUDENT.id, STUDENT.name)
+    await book_app.accounts.enroll(ada.id, course.id)  # enrolled by the operator, never welcomed
+    helped = await greeting_bot.send(greeting_bot.slash("help"))
+    assert len(helped) == 1 and WELCOME in helped[0].text()
+    assert WELCOME not in shown(await greeting_bot.send(greeting_bot.slash("progress")))
 
 
 async def test_a_failed_first_command_does_not_use_up_the_welcome(greeting_bot: BotHarness, book_app) -> None:
