@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import discord
 from discord.utils import MISSING
 
-from bot import respond
+from bot import course_line, respond
 from bot.answer_render import answer_embeds, in_messages, progress
 from bot.answer_threads import conversation_here, open_thread
 from bot.context import app_of, who
@@ -179,12 +179,14 @@ async def _post_groups(
 ) -> None:
     for i, group in enumerate(groups):
         last = i == len(groups) - 1
+        label = course_line.labelled(interaction, None)  # in a DM, each message names its course
         if i == 0:
             sent = await interaction.edit_original_response(
-                content=None, embeds=group, view=view if last else None, allowed_mentions=respond.NO_MENTIONS
+                content=label, embeds=group, view=view if last else None, allowed_mentions=respond.NO_MENTIONS
             )
         else:
             sent = await interaction.followup.send(
+                content=label if label is not None else MISSING,
                 embeds=group,
                 view=view if last and view is not None else MISSING,
                 ephemeral=private,

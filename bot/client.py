@@ -35,10 +35,16 @@ def intents() -> discord.Intents:
 
 class StudyhallBot(commands.AutoShardedBot):
     """`app` is the wired core; None only for printing or syncing the commands. `clock` is Discord's
-    time (tests drive it), against which an interaction token's age is read."""
+    time (tests drive it), against which an interaction token's age is read. `greet`: welcome each
+    member on their first command in a course (bot/welcome.py)."""
 
     def __init__(
-        self, app: App | None, *, clock: Callable[[], datetime] = discord.utils.utcnow, **options: Any
+        self,
+        app: App | None,
+        *,
+        clock: Callable[[], datetime] = discord.utils.utcnow,
+        greet: bool = True,
+        **options: Any,
     ):
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -50,6 +56,7 @@ class StudyhallBot(commands.AutoShardedBot):
         )
         self.app = app
         self.clock = clock
+        self.greets_newcomers = greet
 
     async def setup_hook(self) -> None:
         from bot.views.course_picker import PickCourse  # here: the picker needs this module

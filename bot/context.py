@@ -1,5 +1,5 @@
 """Who is asking, and in which course: a Discord user becomes an account on first use, a server maps
-to its course, and a DM goes to the course the user used last (or they are asked to pick)."""
+to its course, and a DM goes to the course the user picked for DMs (or they are asked to pick)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot import course_line, welcome
 from bot.errors import NeedsCourse
 from bot.role_option import carried_role_ids
 from core.app import App
@@ -69,23 +70,22 @@ def server_name(interaction: discord.Interaction) -> str | None:
     return (person.display_name or person.name or str(person.id))[:255]
 
 
-async def course_of(interaction: discord.Interaction, user: User | None) -> Course:
-    """The server's course; in a DM, the user's latest (None, someone with no account: no course)."""
+async def course_of(interaction: discord.Interaction, user: User | None, *, pick: bool = False) -> Course:
+    """The server's course; in a DM, the course the user picked for DMs (None, someone with no
+    account: no course). Visiting another server never moves DMs; see core/onboarding.py. `pick`:
+    someone using Studyhall (not merely looking) who never had a DM course gets one, and is told."""
     app = app_of(interaction)
     if interaction.guild_id is not None:
         return await app.courses.for_guild(str(interaction.guild_id))
     if user is None:
         raise NotFound("course", "for you", NO_COURSE_YET)
-    latest = await app.accounts.latest_enrollment(user.id)
-    if latest is not None:
-        return await app.courses.get_by_id(latest.course_id)
-    enrollments = await app.accounts.enrollments(user.id)
-    if len(enrollments) == 1:
-        return await app.courses.get_by_id(enrollments[0].course_id)
-    if not enrollments:
+    found = await app.onboarding.dm_course(user.id, pick=pick)
+    if found.course is None and found.choices:
+        raise NeedsCourse([(c.id, c.name) for c in found.choices[:25]])
+    if found.course is None:
         raise NotFound("course", "for you", NO_COURSE_YET)
-    courses = [await app.courses.get_by_id(e.course_id) for e in enrollments[:25]]
-    raise NeedsCourse([(c.id, c.name) for c in courses])
+    course_line.remember(interaction, found.course, just_picked=found.just_picked)
+    return found.course
 
 
 async def who(interaction: discord.Interaction) -> Who:
@@ -93,13 +93,15 @@ async def who(interaction: discord.Interaction) -> Who:
 
     Using Studyhall in a class's server is how one joins its course (nothing else enrols anyone)."""
     user = await account(interaction)
-    course = await course_of(interaction, user)
+    course = await course_of(interaction, user, pick=True)
     app = app_of(interaction)
     enrollment = await app.accounts.enter_course(user.id, course.id, display_name=server_name(interaction))
     roles = carried_role_ids(interaction)
     if roles is not None:  # in the course's server: its mapped Discord roles give course roles
         guild = str(interaction.guild_id)
         enrollment = await app.course_staff.follow_roles(user, course, enrollment, guild, roles)
+    if enrollment.welcomed_at is None:
+        welcome.due(interaction, user, course)
     return Who(user, course, enrollment)
 
 

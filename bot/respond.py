@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import MISSING
 
-from bot import token_life
+from bot import course_line, token_life
 from bot.limits import split_message
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ async def reply(
 
     Once the interaction's token is dead (or about to die) the reply goes elsewhere: a public one to
     the channel as a normal message (`late_in_channel` overrides), a private one by DM."""
+    content = course_line.labelled(interaction, content)
     pending = await settled(interaction)
     all_embeds = [embed] if embed is not None else list(embeds)
     where = (not ephemeral) if late_in_channel is None else late_in_channel
@@ -153,7 +154,7 @@ async def edit(
     token is dead (or about to die), the new content is sent elsewhere instead, as reply() does:
     to the channel when the pending reply was public (or `late_in_channel`), else by DM."""
     kwargs = {
-        "content": content,
+        "content": course_line.labelled(interaction, content),
         "embed": embed,
         "view": view,
         "allowed_mentions": NO_MENTIONS,

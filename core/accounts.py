@@ -172,6 +172,8 @@ class Accounts:
                 profile = await s.users.get_profile(user_id)
                 visible = profile.leaderboard_visible if profile else True
                 await s.enrollments.insert_if_absent(user_id, course_id, "student", visible, now)
+                if await s.enrollments.dm_course(user_id) is None:  # their first class: DMs go to it
+                    await s.enrollments.pick_for_dm(user_id, course_id, now)
             if display_name is not None and (enrollment is None or renamed):
                 await s.enrollments.set_display_name(user_id, course_id, display_name, now)
             await s.enrollments.touch(user_id, course_id, now)

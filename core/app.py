@@ -22,6 +22,7 @@ from core.courses import Courses
 from core.errors import DatabaseUnreachable
 from core.handoffs import Handoffs
 from core.maintenance import Maintenance
+from core.onboarding import Onboarding
 from core.privacy import Privacy
 from core.progress.book_hook import ProgressFromBook
 from core.progress.leaderboard import Leaderboards
@@ -72,6 +73,7 @@ class App:
     public_posts: PublicPosts
     handoffs: Handoffs
     access: Access
+    onboarding: Onboarding
 
 
 @asynccontextmanager
@@ -158,6 +160,7 @@ async def open_app(
                 public_posts=PublicPosts(store, clock),
                 handoffs=Handoffs(store, conversations, clock),
                 access=Access(accounts, courses),
+                onboarding=Onboarding(store, clock),
             )
         finally:
             await library.close()

@@ -16,4 +16,6 @@ EXTENSIONS = (
     "bot.cogs.course",
     "bot.cogs.book",
     "bot.cogs.classroom",
+    "bot.cogs.courses",
+    "bot.cogs.help",
 )

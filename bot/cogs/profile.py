@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import respond
 from bot.cogs.base import FeatureCog
-from bot.context import account, app_of, existing_account
+from bot.context import account, app_of, existing_account, who
 from bot.views.profile_editor import ITEMS, editor, intro, profile_embed
 from core.accounts import default_profile
 
@@ -25,7 +25,9 @@ class ProfileCog(FeatureCog, name="Profile"):
     @profile.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show your profile (only you see it)."""
-        user = await existing_account(interaction)  # looking creates no account
+        # In a class's server this is using Studyhall there, as any command is: it joins the
+        # course (so DMs know it). In a DM, looking creates no account.
+        user = (await who(interaction)).user if interaction.guild_id else await existing_account(interaction)
         profile = await app_of(interaction).accounts.profile(user.id) if user else default_profile("")
         await respond.reply(interaction, embed=profile_embed(profile), ephemeral=True)
 

@@ -47,10 +47,9 @@ class PickCourse(discord.ui.DynamicItem[discord.ui.Select], template=r"sh:course
         user = await account(interaction)
         chosen = self.item.values[0] if self.item.values else ""
         # Only one of the user's own courses (the ones listed): a value is never trusted to enrol.
-        if await app.accounts.enrollment(user.id, chosen) is None:
+        course = await app.onboarding.pick_dm_course(user.id, chosen) if chosen else None
+        if course is None:
             raise PermissionDenied("You are not in that course: pick one of yours.")
-        course = await app.courses.get_by_id(chosen)
-        await app.accounts.enter_course(user.id, course.id)
         await respond.edit(
             interaction,
             f"✅ Using **{discord.utils.escape_markdown(course.name)}** from now on in DMs. "

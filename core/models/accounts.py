@@ -119,6 +119,8 @@ class Enrollment(Record):
     reached_at: datetime | None = None  # when the standing last went up
     last_active_at: datetime | None = None  # last use of this course (a DM goes to the latest)
     display_name: str | None = None  # the name used in this course's server (a nickname), if any
+    welcomed_at: datetime | None = None  # when the first-use welcome was shown (once per course)
+    dm_picked_at: datetime | None = None  # when it became the course of the member's DMs
     role_source: RoleSource = "hand"  # who gave the role: by hand, or a mapped Discord role
 
 

@@ -93,6 +93,41 @@ class EnrollmentsRepository:
         )
         return Enrollment.model_validate(row) if row else None
 
+    async def claim_welcome(self, user_id: str, course_id: str, now: datetime) -> bool:
+        """True for exactly one caller: the one that marks the member welcomed."""
+        changed = await self._conn.execute(
+            "UPDATE enrollments SET welcomed_at = $3"
+            " WHERE user_id = $1 AND course_id = $2 AND welcomed_at IS NULL",
+            user_id,
+            course_id,
+            now,
+        )
+        return changed == 1
+
+    async def pick_for_dm(self, user_id: str, course_id: str, now: datetime) -> bool:
+        """Make it the member's one DM course (the others are unpicked: no tie, whatever the clock)."""
+        await self._conn.execute(
+            "UPDATE enrollments SET dm_picked_at = NULL WHERE user_id = $1 AND course_id <> $2",
+            user_id,
+            course_id,
+        )
+        changed = await self._conn.execute(
+            "UPDATE enrollments SET dm_picked_at = $3 WHERE user_id = $1 AND course_id = $2",
+            user_id,
+            course_id,
+            now,
+        )
+        return changed == 1
+
+    async def dm_course(self, user_id: str) -> Enrollment | None:
+        """The enrollment the member picked for DMs last, if any."""
+        row = await self._conn.fetchrow(
+            "SELECT * FROM enrollments WHERE user_id = $1 AND dm_picked_at IS NOT NULL"
+            " ORDER BY dm_picked_at DESC LIMIT 1",
+            user_id,
+        )
+        return Enrollment.model_validate(row) if row else None
+
     async def for_user(self, user_id: str) -> list[Enrollment]:
         rows = await self._conn.fetch(
             "SELECT * FROM enrollments WHERE user_id = $1 ORDER BY joined_at", user_id

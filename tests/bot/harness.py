@@ -98,14 +98,14 @@ class BotHarness:
 
     async def restarted(self) -> BotHarness:
         """A fresh bot over the same core, as after a restart; Discord still holds what was sent."""
-        return await start_bot(self.bot.app, self.http)
+        return await start_bot(self.bot.app, self.http, greet=self.bot.greets_newcomers)
 
     async def restart(self) -> BotHarness:
         """Restart mid-flow, in one call: the old bot is closed (its in-memory views and modals die
         with it) and this harness now drives a fresh bot over the same core and the same Discord,
         which still holds every message. Returns the harness, for `harness = await harness.restart()`."""
         await self.bot.close()
-        fresh = await start_bot(self.bot.app, self.http)
+        fresh = await start_bot(self.bot.app, self.http, greet=self.bot.greets_newcomers)
         self.bot, self.views = fresh.bot, fresh.views
         return self
 
@@ -457,10 +457,14 @@ discord.http.asyncio = _RETRY_WAITS  # type: ignore[attr-defined]
 discord.webhook.async_.asyncio = _RETRY_WAITS  # type: ignore[attr-defined]
 
 
-async def start_bot(app: Any, discord_http: FakeDiscord | None = None) -> BotHarness:
-    """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads."""
+async def start_bot(app: Any, discord_http: FakeDiscord | None = None, *, greet: bool = False) -> BotHarness:
+    """A StudyhallBot over `app` with its HTTP session replaced by the fake, ready for payloads.
+
+    `greet`: welcome each newcomer on their first command in a course, as the real bot does. Off by
+    default: elsewhere it would add a message after every test's first command (test_onboarding
+    tests it)."""
     fake = discord_http or FakeDiscord()
-    bot = StudyhallBot(app, clock=fake.wall)  # the bot's "now" is Discord's, as the fake keeps it
+    bot = StudyhallBot(app, clock=fake.wall, greet=greet)  # its "now" is Discord's, as the fake keeps it
     _RETRY_WAITS.fake = fake
     fake.home_guild = fake.home_guild or GUILD_ID  # channels the tests name are the test server's
     bot.http._HTTPClient__session = fake  # the real HTTPClient, talking to the fake

@@ -19,6 +19,8 @@ from tests.bot.harness import GUILD_ID, start_bot
 NAME = re.compile(r"^[-_'\w]{1,32}$")
 STUDENT_COMMANDS = {
     "ask",
+    "help",
+    "courses",
     "search",
     "read",
     "progress",

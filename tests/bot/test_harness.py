@@ -129,7 +129,8 @@ async def test_a_dm_uses_the_last_course_or_asks(discord_bot: BotHarness, book_a
     assert "use a Studyhall command in your class's Discord server first" in unknown[-1].content
     await bot.send(bot.slash("probe", text="x", what="who"))  # Ada uses the class server once
     dm = await bot.send(bot.slash("probe", text="x", what="who", dm=True))
-    assert dm[-1].content == "Ada in sample" and dm[-1].path.startswith("/interactions")
+    # The DM answer names its course first (Ada's first class is her DM course).
+    assert dm[-1].content == "📘 **Sample Book**\nAda in sample" and dm[-1].path.startswith("/interactions")
     # Enrolled in two courses without a latest one: asked to pick, and the pick sticks.
     grace = await book_app.accounts.resolve("discord", OTHER_STUDENT.id, OTHER_STUDENT.name)
     other = await book_app.courses.create("other", "Other Course")
@@ -146,7 +147,7 @@ async def test_a_dm_uses_the_last_course_or_asks(discord_bot: BotHarness, book_a
     )
     assert "Other Course" in picked[0].content
     again = await bot.send(bot.slash("probe", text="x", what="who", dm=True, person=OTHER_STUDENT))
-    assert again[-1].content == "Grace in other"
+    assert again[-1].content == "📘 **Other Course**\nGrace in other"
     assert DM_CHANNEL_ID
 
 

@@ -86,7 +86,8 @@ async def test_a_token_made_in_a_server_is_for_its_course(discord_bot: BotHarnes
 
 async def test_looking_at_your_own_pages_creates_no_account(discord_bot: BotHarness, book_app) -> None:
     before = await users(book_app)
-    profile = await discord_bot.send(discord_bot.slash("profile", sub="show"))
+    # In a DM (in a class's server, /profile show is using Studyhall there: test_onboarding).
+    profile = await discord_bot.send(discord_bot.slash("profile", sub="show", dm=True))
     assert profile[-1].ephemeral and profile[-1].embeds
     history = await discord_bot.send(discord_bot.slash("history"))
     assert "no conversations yet" in history[-1].content

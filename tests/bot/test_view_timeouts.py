@@ -84,7 +84,7 @@ async def test_the_dm_course_picker_still_answers_after_a_timeout_and_a_restart(
         assert not fresh.message(picked[0]).get("components")
     finally:
         await fresh.bot.close()
-    assert (await book_app.accounts.latest_enrollment(teacher.id)).course_id == other.id
+    assert (await book_app.onboarding.dm_course(teacher.id)).course.id == other.id
 
 
 async def test_the_course_picker_refuses_a_course_the_user_is_not_in(
