@@ -12,12 +12,14 @@ import discord
 from bot import respond
 from bot.answer_flow import ask_and_answer
 from bot.answer_render import sources_embed
-from bot.context import app_of, existing_account, who
+from bot.context import app_of, who
 from bot.views.ask_staff import AskStaff
+from bot.views.askers_only import GONE, for_the_asker
 from bot.views.base import View, reported
 from bot.views.forms import Form, open_form
 from core.answers.service import MAX_QUESTION_CHARS
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound
+from core.models.accounts import User
 from core.models.conversations import Answer
 
 log = logging.getLogger(__name__)
@@ -27,10 +29,6 @@ NOT_YOURS_TO_RATE = "Only the person who asked can rate this answer."
 NOT_YOURS_TO_WIDEN = "Only the person who asked can ask this again; ask your own question with /ask."
 NOT_YOURS_TO_FOLLOW = (
     "Only the person who asked can follow up on this answer; ask your own question with /ask."
-)
-GONE = (
-    "📭 That answer is no longer stored: whoever asked deleted it (or their account), "
-    "and its sources went with it. Ask your own question with /ask."
 )
 IN_ITS_THREAD = "💬 This question has its own thread: follow up there, in <#{thread}>."
 THANKS = {1: "👍 Thanks — marked as helpful.", -1: "👎 Thanks — marked as not helpful."}
@@ -56,16 +54,14 @@ class RateAnswer(
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        user = await existing_account(interaction)  # a passer-by gets no account for pressing
-        try:
-            if user is None:
-                raise NotFound("answer", self.answer_id)
-            await app_of(interaction).conversations.feedback(user.id, self.answer_id, self.rating)
-        except NotFound as missing:
-            if not await app_of(interaction).conversations.is_stored(self.answer_id):
-                await respond.reply(interaction, GONE, ephemeral=True)  # deleted, by whoever asked
-                return
-            raise PermissionDenied(NOT_YOURS_TO_RATE) from missing
+        conversations = app_of(interaction).conversations
+
+        async def rate(user: User) -> bool:
+            await conversations.feedback(user.id, self.answer_id, self.rating)
+            return True
+
+        if await for_the_asker(interaction, self.answer_id, rate, NOT_YOURS_TO_RATE) is None:
+            return
         other = "👎" if self.rating == 1 else "👍"
         await respond.reply(
             interaction, f"{THANKS[self.rating]} Press {other} to change your mind.", ephemeral=True
@@ -105,16 +101,13 @@ class FollowUp(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:foll
 async def conversation_to_follow(interaction: discord.Interaction, answer_id: str) -> str | None:
     """The asker's conversation that an answer belongs to; None once the answer is gone (they were
     told); refused for anyone but the asker."""
-    user = await existing_account(interaction)  # a passer-by gets no account for pressing
-    try:
-        if user is None:
-            raise NotFound("answer", answer_id)
-        return await app_of(interaction).conversations.conversation_of(user.id, answer_id)
-    except NotFound as missing:
-        if not await app_of(interaction).conversations.is_stored(answer_id):
-            await respond.reply(interaction, GONE, ephemeral=True)
-            return None
-        raise PermissionDenied(NOT_YOURS_TO_FOLLOW) from missing
+    conversations = app_of(interaction).conversations
+    return await for_the_asker(
+        interaction,
+        answer_id,
+        lambda user: conversations.conversation_of(user.id, answer_id),
+        NOT_YOURS_TO_FOLLOW,
+    )
 
 
 class FollowUpForm(Form, title="Follow up"):
@@ -202,16 +195,15 @@ class WholeBook(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:who
 
     @reported
     async def callback(self, interaction: discord.Interaction) -> None:
-        user = await existing_account(interaction)  # a passer-by gets no account for pressing
-        try:
-            if user is None:
-                raise NotFound("answer", self.answer_id)
-            asked = await app_of(interaction).conversations.asked(user.id, self.answer_id)
-        except NotFound as missing:
-            if not await app_of(interaction).conversations.is_stored(self.answer_id):
-                await respond.reply(interaction, GONE, ephemeral=True)
-                return
-            raise PermissionDenied(NOT_YOURS_TO_WIDEN) from missing
+        conversations = app_of(interaction).conversations
+        asked = await for_the_asker(
+            interaction,
+            self.answer_id,
+            lambda user: conversations.asked(user.id, self.answer_id),
+            NOT_YOURS_TO_WIDEN,
+        )
+        if asked is None:
+            return
         # Asked afresh (a conversation of its own): as a follow-up its search would repeat the
         # question and weigh its words twice. A private answer's second try stays private.
         private = bool(interaction.message and interaction.message.flags.ephemeral)

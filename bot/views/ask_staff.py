@@ -10,18 +10,19 @@ import re
 import discord
 
 from bot import respond
-from bot.context import app_of, existing_account, server_name
+from bot.context import app_of, server_name
 from bot.limits import EMBED_DESCRIPTION, clip
+from bot.views.askers_only import for_the_asker
 from bot.views.base import reported
-from core.errors import NotFound, PermissionDenied
-from core.models.accounts import GuildBinding
+from core.models.accounts import GuildBinding, User
+from core.models.conversations import Asked
+from core.models.handoffs import Handoff
 
 log = logging.getLogger(__name__)
 
 ANSWER_ID = r"(?P<answer>[0-9a-f-]{36})"
 THREAD_NAME_CHARS = 100  # Discord's limit on a thread's name
 NOT_YOURS = "Only the person who asked can hand this question to staff; ask your own with /ask."
-GONE = "📭 That answer is no longer stored, so there is nothing to hand over. Ask again with /ask."
 IN_A_SERVER = "Ask a TA works in your class's server: ask the question there with /ask, then press it."
 NO_STAFF_CHANNEL = (
     "🙋 This course has no staff channel yet, so I can't hand your question over. "
@@ -61,21 +62,26 @@ class AskStaff(discord.ui.DynamicItem[discord.ui.Button], template=r"sh:ask:ta:"
         if interaction.guild_id is None:
             await respond.reply(interaction, IN_A_SERVER, ephemeral=True)
             return
-        user = await existing_account(interaction)  # a passer-by gets no account for pressing
-        try:
-            if user is None:
-                raise NotFound("answer", self.answer_id)
-            binding = await app.courses.binding(str(interaction.guild_id))
-            if not binding.staff_channel_id:  # said before anything is claimed: pressing later works
-                await app.conversations.asked(user.id, self.answer_id)  # still only the asker hears it
+        binding = await app.courses.binding(str(interaction.guild_id))
+        if not binding.staff_channel_id:  # said before anything is claimed: pressing later works
+            asked = await for_the_asker(  # still only the asker hears it
+                interaction,
+                self.answer_id,
+                lambda user: app.conversations.asked(user.id, self.answer_id),
+                NOT_YOURS,
+            )
+            if asked is not None:
                 await respond.reply(interaction, NO_STAFF_CHANNEL, ephemeral=True)
-                return
+            return
+
+        async def claim(user: User) -> tuple[User, Asked, Handoff | None]:
             asked, earlier = await app.handoffs.claim(user.id, self.answer_id)
-        except NotFound as missing:
-            if not await app.conversations.is_stored(self.answer_id):
-                await respond.reply(interaction, GONE, ephemeral=True)
-                return
-            raise PermissionDenied(NOT_YOURS) from missing
+            return user, asked, earlier
+
+        claimed = await for_the_asker(interaction, self.answer_id, claim, NOT_YOURS)
+        if claimed is None:
+            return
+        user, asked, earlier = claimed
         if earlier is not None:
             channel = earlier.channel_id or binding.staff_channel_id
             when = int(earlier.created_at.timestamp())
