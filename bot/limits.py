@@ -27,6 +27,20 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
 
 
+def questions_within(blocks: list[str], limit: int = EMBED_DESCRIPTION - 60) -> str:
+    """Whole question blocks, blank-line separated, as many as fit in `limit` characters; a last
+    line says how many did not (a quiz's questions are never cut in the middle)."""
+    description, shown = "", 0
+    for block in blocks:
+        if len(description) + len(block) + 2 > limit:
+            break
+        description += block + "\n\n"
+        shown += 1
+    if shown < len(blocks):
+        description += f"…and {len(blocks) - shown} more question(s)."
+    return description.strip()
+
+
 def split_message(text: str, limit: int = MESSAGE_CHARS) -> list[str]:
     """Pieces of at most `limit` chars, cut at line (else word) boundaries; a code block cut in two
     is closed at the end of one piece and reopened, with its language, at the start of the next."""

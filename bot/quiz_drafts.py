@@ -14,7 +14,7 @@ import discord
 
 from bot import respond
 from bot.context import app_of, who
-from bot.limits import EMBED_DESCRIPTION, EMBED_TITLE, clip, fit_embed
+from bot.limits import EMBED_TITLE, clip, fit_embed, questions_within
 from bot.quiz_pages import LETTERS, unit_of_key
 from bot.views.base import View, reported
 from core.books.short_keys import KEY_ALPHABET, UNIT_KEY_CHARS, unit_key
@@ -44,17 +44,9 @@ def draft_page(draft: Draft) -> tuple[discord.Embed, View]:
         if question.explanation:
             lines.append(f"_{clip(question.explanation, EXPLANATION_CHARS)}_")
         blocks.append("\n".join(lines))
-    description, shown = "", 0
-    for block in blocks:
-        if len(description) + len(block) + 2 > EMBED_DESCRIPTION - 60:
-            break
-        description += block + "\n\n"
-        shown += 1
-    if shown < len(blocks):
-        description += f"…and {len(blocks) - shown} more question(s)."
     embed = discord.Embed(
         title=clip(f"📝 {quiz.title} — {quiz.unit_id}", EMBED_TITLE),
-        description=description.strip(),
+        description=questions_within(blocks),
         colour=discord.Colour.green() if draft.published else discord.Colour.light_grey(),
     )
     embed.set_footer(

@@ -19,7 +19,7 @@ import discord
 
 from bot import respond
 from bot.context import Who, app_of, who
-from bot.limits import EMBED_DESCRIPTION, EMBED_TITLE, LABEL, clip, fit_embed
+from bot.limits import EMBED_DESCRIPTION, EMBED_TITLE, LABEL, clip, fit_embed, questions_within
 from bot.views.base import View, reported
 from bot.views.personal import OWNER_PATTERN, owner_key, require_owner
 from core.books.short_keys import KEY_ALPHABET, UNIT_KEY_CHARS, unit_key
@@ -71,17 +71,9 @@ def result_page(quiz: dict[str, Any], grade: Grade) -> discord.Embed:
         if result.explanation:
             block.append(f"_{clip(result.explanation, EXPLANATION_CHARS)}_")
         blocks.append("\n".join(block))
-    description, shown = "", 0
-    for block in blocks:
-        if len(description) + len(block) + 2 > EMBED_DESCRIPTION - 60:
-            break
-        description += block + "\n\n"
-        shown += 1
-    if shown < len(blocks):
-        description += f"…and {len(blocks) - shown} more question(s)."
     embed = discord.Embed(
         title=clip(f"{quiz['title']}: {grade.correct}/{grade.total} right ({grade.score:g}%)", EMBED_TITLE),
-        description=description.strip(),
+        description=questions_within(blocks),
         colour=discord.Colour.green() if grade.score >= 50 else discord.Colour.orange(),
     )
     embed.set_footer(text="Your best score counts towards your progress: see /progress.")
