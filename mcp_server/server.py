@@ -40,7 +40,7 @@ SEARCH_DEPTH = 50  # the core returns at most this many sections for one query
 INSTRUCTIONS = """\
 Studyhall gives you the course textbook and the student's own progress.
 Use search_book to find where the book covers something (ranked sections with paths and anchors),
-read_section to read a section (paged Markdown; reading it records the student's progress),
+read_section to read a section (paged Markdown; record_progress=true only when the student reads it),
 ask_book for a cited answer to a question, table_of_contents for the book's structure and unit ids,
 get_progress / mark_complete / leaderboard / recommend_next for the student's learning.
 Cite the book by chapter and section when you use it."""
@@ -188,8 +188,11 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
 
     @server.tool(
         title="Read a section of the book",
-        # Not read-only: it records reading progress (which only ever rises, so repeating is harmless).
-        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+        # Not read-only: with record_progress it records reading (each stretch counted once, so
+        # repeating a call changes nothing more: idempotent).
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+        ),
     )
     async def read_section(
         path: Annotated[str, Field(description="Chapter path, e.g. from search_book or table_of_contents.")],
@@ -199,12 +202,23 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         cursor: Annotated[
             str | None, Field(description="next_cursor from a previous read_section of the same section.")
         ] = None,
+        record_progress: Annotated[
+            bool,
+            Field(
+                description="True only when the student is reading this text themselves: the characters "
+                "returned then count toward their progress through the chapter. Leave false to look "
+                "something up."
+            ),
+        ] = False,
     ) -> models.SectionPage:
         """Read a section of the course book (with its subsections) as Markdown, one bounded page at a
-        time; follow next_cursor for the rest, and previous_anchor/next_anchor to move on. Reading
-        records the student's progress through the chapter (how far into it they have read)."""
+        time; follow next_cursor for the rest, and previous_anchor/next_anchor to move on. Looking
+        something up records nothing. Pass record_progress=true only when the student is reading
+        along: the text returned then counts toward their progress (each passage once)."""
         with domain_errors():
             caller = await rt.caller()
+            if record_progress:
+                caller.require(WRITE)  # before anything is charged
             course = await rt.course()
             await rt.app.quotas.take_read(course, caller.user.id)
             clean_path, clean_anchor = path.strip().lstrip("/"), anchor.strip().lstrip("#")
@@ -218,10 +232,10 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
             if not isinstance(number, int) or not 0 <= number < len(pages):
                 raise InvalidInput("cursor", "This cursor is past the end; call again without a cursor.")
             pct, note = None, None
-            if caller.can(WRITE):
+            if record_progress:
                 pct = await _record_reading(rt, caller, course, view, pages, number, staff)
             else:
-                note = "Not recorded: this token lacks the progress:write scope."
+                note = "Not recorded (looked up). Pass record_progress=true when the student reads it."
         return models.SectionPage(
             uri=rt.uri(view.path, view.anchor),
             path=view.path,
@@ -427,11 +441,15 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
 async def _record_reading(
     rt: Runtime, caller: Caller, course: Course, view, pages: list[str], number: int, staff: bool
 ) -> int:
-    """Record how far into the chapter the caller has now read (the core keeps the furthest point)."""
-    last = number + 1 == len(pages)
-    read = len(view.markdown) if last else sum(len(p) for p in pages[: number + 1])
-    pct = await rt.app.library.reader.percent_reached(course, view, read, staff)
-    state = await rt.app.tracking.record_reading(caller.user, course, view.path, pct)
+    """Count the characters of the page returned toward the chapter (each stretch only once)."""
+    start = 0
+    for page in pages[:number]:  # pages are cut from the section in order, whitespace dropped
+        start = view.markdown.find(page, start) + len(page)
+    start = max(0, view.markdown.find(pages[number], start))
+    span = await rt.app.library.reader.chapter_span(
+        course, view, start, start + len(pages[number]), staff
+    )
+    state = await rt.app.tracking.record_read_span(caller.user, course, view.path, *span)
     return state.completion_pct
 
 

@@ -105,6 +105,18 @@ class BookReader:
         end = start + min(max(chars_read, 0), len(view.markdown))
         return min(100, round(100 * end / max(1, len(chapter))))
 
+    async def chapter_span(
+        self, course: Course, view: SectionView, start: int, end: int, staff: bool = False
+    ) -> tuple[int, int, int]:
+        """Characters [start, end) of `view` as (start, end, length) in its whole chapter's text."""
+        chapter, offset = view.markdown, 0
+        if view.anchor:
+            chapter = (await self.get_section(course, view.path, "", staff)).markdown
+            offset = max(0, chapter.find(view.markdown))
+        length = max(1, len(chapter))
+        low = min(length, offset + max(0, start))
+        return low, min(length, max(low, offset + end)), length
+
     async def passages(self, course: Course, path: str, staff: bool = False) -> list[tuple[str, str]]:
         """(anchor, Markdown) of each section of a chapter that has text of its own."""
         async with self._store.read() as s:

@@ -138,7 +138,7 @@ async def test_a_read_only_token_reads_but_does_not_write(book_app, people):
             await client.call_tool("read_section", {"path": "01-foundations/balance-and-zmp.md"})
         ).structured_content
         assert page["markdown"] and page["chapter_completion_pct"] is None
-        assert "progress:write" in page["progress_note"]
+        assert "Not recorded" in page["progress_note"]
         progress = (await client.call_tool("get_progress", {})).structured_content
         assert progress["chapters"] == []
 
