@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.shared.exceptions import MCPError
 from mcp.types import (
@@ -17,6 +17,7 @@ from mcp.types import (
     PromptReference,
     ResourceTemplateReference,
 )
+from mcp_types import INVALID_PARAMS
 from pydantic import Field
 
 from core.errors import NotFound, PermissionDenied, StudyhallError
@@ -46,8 +47,8 @@ def prompt_errors() -> Iterator[None]:
         yield
     except PermissionDenied as err:  # an MCPError keeps its words (the SDK rewords anything else)
         raise MCPError(FORBIDDEN, str(err)) from err
-    except StudyhallError as err:
-        raise ToolError(str(err)) from err
+    except StudyhallError as err:  # the client's mistake (a chapter that is not there, …), in our words
+        raise MCPError(INVALID_PARAMS, str(err)) from err
 
 
 def register_content(server: MCPServer, rt: Runtime) -> None:

@@ -31,6 +31,7 @@ from core.models.conversations import Answer
 from mcp_server import models, paging
 from mcp_server.content import register_content
 from mcp_server.identity import WRITE, Caller, Identity
+from mcp_server.protocol import StudyhallMCPServer
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def build_server(
     auth: AuthSettings | None = None,
 ) -> MCPServer:
     """An MCPServer over `runtime`. With a verifier and auth settings it requires bearer tokens (HTTP)."""
-    server = MCPServer(
+    server = StudyhallMCPServer(
         name="studyhall",
         title="Studyhall course book",
         instructions=INSTRUCTIONS,
