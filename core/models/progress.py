@@ -58,6 +58,7 @@ class BoardRow(BaseModel):
     completion: float
     quiz_average: float
     reached_at: datetime | None
+    took_a_quiz: bool | None = None  # None on boards frozen before this was kept
 
 
 class Board(BaseModel):

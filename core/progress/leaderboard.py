@@ -145,6 +145,7 @@ def _row(record: dict, rank: int) -> BoardRow:
         completion=round(float(record["completion"]), 2),
         quiz_average=round(float(record["quiz_average"]), 2),
         reached_at=record["reached_at"],
+        took_a_quiz=bool(record["took_a_quiz"]),
     )
 
 

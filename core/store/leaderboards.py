@@ -14,7 +14,10 @@ _BOARD = (
     # the name used in the course's server (a nickname) first, else the person's own
     " COALESCE(e.display_name, u.display_name) AS display_name,"
     " (SELECT i.subject FROM identities i WHERE i.user_id = e.user_id"
-    " AND i.provider = 'discord' ORDER BY i.created_at LIMIT 1) AS discord_id"
+    " AND i.provider = 'discord' ORDER BY i.created_at LIMIT 1) AS discord_id,"
+    # a quiz average of 0 is "no quiz yet" for a student who never took one
+    " EXISTS (SELECT 1 FROM quiz_attempts q WHERE q.course_id = e.course_id"
+    " AND q.user_id = e.user_id) AS took_a_quiz"
     " FROM enrollments e JOIN users u ON u.id = e.user_id"
     " WHERE e.course_id = $1 AND e.role = 'student'"
 )
