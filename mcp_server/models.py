@@ -184,6 +184,9 @@ class Leaderboard(BaseModel):
     rows: list[Standing]
     you: Standing | None = Field(description="Your own standing, also when you hide from the board.")
     you_hidden: bool = Field(description="True when you opted out: others do not see you.")
+    note: str | None = Field(
+        default=None, description="How a frozen board was counted, when not simply as the week ended."
+    )
     students: int
 
 

@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 MAX_HITS = 20
 SEARCH_DEPTH = 50  # the core returns at most this many sections for one query
+FROZEN_LATE = (
+    "Frozen after the week ended: a standing that changed since counts only the progress recorded "
+    "by the week's end."
+)
 TOC_CHAPTERS = 40  # chapters per table_of_contents page (~6k characters without sections)
 
 INSTRUCTIONS = """\
@@ -459,6 +463,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
             rows=[standing(r) for r in board.rows],
             you=standing(board.viewer) if board.viewer else None,
             you_hidden=board.viewer_hidden,
+            note=FROZEN_LATE if board.frozen_late else None,
             students=board.students,
         )
 

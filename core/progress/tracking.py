@@ -199,6 +199,11 @@ class Tracking:
         return not document.staff_only or sees_staff_material(enrollment)
 
 
+def standing_from_rows(units: list[Unit], rows: dict[str, dict], self_marked_counts: bool) -> tuple[float, float]:
+    """A student's standing for the board (completion, quiz average) from their unit rows by unit."""
+    return _standing([_unit_progress(u, rows.get(u.id)) for u in units], self_marked_counts)
+
+
 def _done(unit: UnitProgress, self_marked_counts: bool) -> bool:
     backed = unit.completion_pct >= READ_AT or unit.best_quiz_score is not None
     return unit.completed and (self_marked_counts or backed)

@@ -32,6 +32,17 @@ class LeaderboardsRepository:
     async def page(self, course_id: str, limit: int, offset: int) -> list[Row]:
         return await self._conn.fetch(_BOARD + _ORDER + " LIMIT $2 OFFSET $3", course_id, limit, offset)
 
+    async def standings_at(self, course_id: str, moment: datetime) -> list[Row]:
+        """Every student enrolled by `moment`, best first, each with `changed_since`: whether their
+        standing has changed after `moment` (else it is still what it was then)."""
+        return await self._conn.fetch(
+            _BOARD.replace("SELECT ", "SELECT COALESCE(e.reached_at > $2, FALSE) AS changed_since, ", 1)
+            + " AND e.joined_at <= $2"
+            + _ORDER,
+            course_id,
+            moment,
+        )
+
     async def standing(self, course_id: str, user_id: str) -> Row | None:
         return await self._conn.fetchrow(_BOARD + " AND e.user_id = $2", course_id, user_id)
 

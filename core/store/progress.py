@@ -241,6 +241,15 @@ class ProgressRepository:
             course_id,
         )
 
+    async def unit_rows_until(self, course_id: str, moment: datetime) -> list[Row]:
+        """The course's unit rows last changed by `moment` (so still as they were then)."""
+        return await self._conn.fetch(
+            "SELECT user_id, unit_key, completed, completion_pct, best_quiz_score, updated_at FROM progress"
+            " WHERE course_id = $1 AND updated_at <= $2",
+            course_id,
+            moment,
+        )
+
     async def set_standings(self, course_id: str, standings: Sequence[tuple[str, float, float, Any]]) -> None:
         """(user_id, completion, quiz_average, reached_at) for many students at once."""
         await self._conn.executemany(

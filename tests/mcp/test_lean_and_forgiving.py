@@ -177,3 +177,16 @@ async def test_leaderboard_shows_no_raw_ids_no_local_user_and_null_without_quizz
     assert "Local user" not in names and board["you_hidden"] is True
     assert all(r["quiz_average"] is None for r in board["rows"])
     assert board["you"]["quiz_average"] is None
+
+
+async def test_a_board_frozen_late_says_so(server, book_app, course, clock, mode):
+    ada = await book_app.accounts.resolve("discord", "100000000000000001", "Ada")
+    await book_app.accounts.enroll(ada.id, course.id)
+    await book_app.tracking.record_reading(ada, course, CHAPTER, 100)
+    clock.advance(days=8)  # the course's first week ended; nobody looked at the board yet
+    await book_app.tracking.record_reading(ada, course, "01-foundations/sensors.md", 100)
+    async with Client(server, mode=mode) as client:
+        result, board = await call(client, "leaderboard", {"week": "2026-11-02"})
+    assert not result.is_error, result.content[0].text
+    assert board["week_start"] == "2026-11-02" and "after the week ended" in board["note"]
+    assert [r["display_name"] for r in board["rows"]] == ["Ada"]
