@@ -151,3 +151,22 @@ async def test_a_token_revoked_mid_session_stops_working(book_app, people):
             assert not (await client.call_tool("get_progress", {})).is_error
         await book_app.tokens.revoke(ada.id, made.record.id)
         assert (await raw_status(base, made.token)).status_code == 401
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_ask_book_reports_progress_over_http(book_app, people, mode):
+    ada, _ = people
+    updates = []
+
+    async def on_progress(progress, total, message):
+        updates.append((progress, total, message))
+
+    async with serving(book_app) as base, mcp_client(base, await token_for(book_app, ada), mode) as client:
+        result = await client.call_tool(
+            "ask_book", {"question": "What is the support polygon?"}, progress_callback=on_progress
+        )
+        assert not result.is_error, result.content
+        assert result.structured_content["covered"]
+        # The other requests still answer as before.
+        assert (await client.call_tool("get_progress", {})).structured_content["student"] == "Ada"
+    assert len(updates) >= 1 and updates[0][0] == 0 and updates[-1] == (1, 1, "Done")
