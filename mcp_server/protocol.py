@@ -48,7 +48,8 @@ class StudyhallMCPServer(MCPServer):
             if isinstance(err, UnexpectedToolError) or not isinstance(err.__cause__, ValidationError):
                 raise
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}" for e in err.__cause__.errors()
+                f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
+                for e in err.__cause__.errors()
             )
             raise ToolError(f"Invalid arguments for {name}: {problems}.") from err.__cause__
         if isinstance(result, CallToolResult) and result.structured_content is not None and result.content:

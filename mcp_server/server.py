@@ -319,8 +319,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
                     difficulty=c.difficulty,
                     section_count=sum(1 for s in c.sections if s.anchor),
                     sections=[
-                        models.Section(heading=s.heading, anchor=s.anchor, level=s.level)
-                        for s in c.sections
+                        models.Section(heading=s.heading, anchor=s.anchor, level=s.level) for s in c.sections
                     ]
                     if wanted
                     else None,
@@ -342,7 +341,9 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         title="Ask the book",
         # With a model configured, the passages go to it (outside this server): an open world.
         annotations=ToolAnnotations(
-            read_only_hint=False, idempotent_hint=False, open_world_hint=bool(rt.app.settings.anthropic_api_key)
+            read_only_hint=False,
+            idempotent_hint=False,
+            open_world_hint=bool(rt.app.settings.anthropic_api_key),
         ),
     )
     async def ask_book(
@@ -497,9 +498,7 @@ async def _record_reading(
     for page in pages[:number]:  # pages are cut from the section in order, whitespace dropped
         start = view.markdown.find(page, start) + len(page)
     start = max(0, view.markdown.find(pages[number], start))
-    span = await rt.app.library.reader.chapter_span(
-        course, view, start, start + len(pages[number]), staff
-    )
+    span = await rt.app.library.reader.chapter_span(course, view, start, start + len(pages[number]), staff)
     state = await rt.app.tracking.record_read_span(caller.user, course, view.path, *span)
     return state.completion_pct
 

@@ -51,9 +51,7 @@ class BookReader:
             sections = await s.books.sections(document.id)
         return _compose(document, sections, _anchor_of(sections, anchor))
 
-    async def _by_title(
-        self, s: Any, course: Course, typed: str, staff: bool
-    ) -> tuple[StoredDocument, str]:
+    async def _by_title(self, s: Any, course: Course, typed: str, staff: bool) -> tuple[StoredDocument, str]:
         """(chapter, anchor) whose title, or else whose one section heading, is what was typed
         (ignoring case and punctuation); NotFound, with the titles and paths like it, otherwise.
         Only the documents this viewer may see are compared, so a staff-only title stays unknown."""
@@ -179,11 +177,15 @@ class BookReader:
                 return numbered[0]
         every = ", ".join(f"{f} ({label})" if label else f for f, label in list(modules.items())[:30])
         if partial and wanted and not wanted.isdigit():
-            parts = [f for f, label in modules.items() if wanted in f.lower() or wanted in (label or "").lower()]
+            parts = [
+                f for f, label in modules.items() if wanted in f.lower() or wanted in (label or "").lower()
+            ]
             if len(parts) == 1:
                 return parts[0]
             if parts:
-                raise NotFound("module", str(name), f"That is part of several ({', '.join(parts)}): name one.")
+                raise NotFound(
+                    "module", str(name), f"That is part of several ({', '.join(parts)}): name one."
+                )
         raise NotFound("module", str(name), f"Modules: {every}." if modules else "This book has no modules.")
 
 

@@ -199,7 +199,9 @@ class Tracking:
         return not document.staff_only or sees_staff_material(enrollment)
 
 
-def standing_from_rows(units: list[Unit], rows: dict[str, dict], self_marked_counts: bool) -> tuple[float, float]:
+def standing_from_rows(
+    units: list[Unit], rows: dict[str, dict], self_marked_counts: bool
+) -> tuple[float, float]:
     """A student's standing for the board (completion, quiz average) from their unit rows by unit."""
     return _standing([_unit_progress(u, rows.get(u.id)) for u in units], self_marked_counts)
 

@@ -63,7 +63,9 @@ async def test_past_weeks_autocomplete_and_show_their_frozen_board(
     discord_bot: BotHarness, book_app, course, clock
 ) -> None:
     await _progress(book_app, course, STUDENT, 1)
-    for _ in range(30):  # thirty weeks (the first ended before the course began): more than Discord may be offered
+    for _ in range(
+        30
+    ):  # thirty weeks (the first ended before the course began): more than Discord may be offered
         clock.advance(days=7)
         await book_app.leaderboards.freeze_due(course)
     offered = await discord_bot.send(discord_bot.slash("leaderboard", focused="week", week=""))

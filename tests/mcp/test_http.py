@@ -57,16 +57,6 @@ async def mcp_client(base: str, token: str, mode: str = "auto") -> AsyncIterator
         yield client
 
 
-@pytest.fixture
-async def people(book_app: App, course):
-    """Two students of the served course (members: the server serves nobody else)."""
-    ada = await book_app.accounts.resolve("discord", "100000000000000001", "Ada")
-    bob = await book_app.accounts.resolve("discord", "100000000000000002", "Bob")
-    for student in (ada, bob):
-        await book_app.accounts.enroll(student.id, course.id)
-    return ada, bob
-
-
 async def token_for(app: App, user, **options) -> str:
     return (await app.tokens.create(user.id, "laptop", **options)).token
 

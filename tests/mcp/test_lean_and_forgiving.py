@@ -4,12 +4,11 @@ honest metadata. Over the protocol, in both modes."""
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 
 import pytest
 from mcp import Client
 from mcp.types import PromptReference, ResourceTemplateReference
-
-from importlib.metadata import version
 
 CHAPTER = "01-foundations/balance-and-zmp.md"
 

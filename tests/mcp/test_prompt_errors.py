@@ -20,7 +20,11 @@ def mode(request) -> str:
     [
         ("quiz_me", {"chapter": "nope.md"}, "No chapter 'nope.md'. Chapters like it:"),
         ("quiz_me", {}, "Missing argument 'chapter'"),
-        ("no_such_prompt", {}, "No prompt 'no_such_prompt'. Prompts: explain_at_my_level, quiz_me, study_plan."),
+        (
+            "no_such_prompt",
+            {},
+            "No prompt 'no_such_prompt'. Prompts: explain_at_my_level, quiz_me, study_plan.",
+        ),
     ],
 )
 async def test_prompt_mistakes_are_invalid_params_in_the_projects_words(

@@ -9,7 +9,7 @@ from mcp import Client
 
 from core.app import App
 from mcp_server import paging
-from tests.mcp.test_http import mcp_client, people, serving, token_for  # noqa: F401 (fixture)
+from tests.mcp.test_http import mcp_client, serving, token_for
 
 CHAPTER = "01-foundations/balance-and-zmp.md"
 
@@ -50,9 +50,7 @@ async def test_recorded_reading_counts_the_share_of_the_chapter_read(book_app, p
         assert again["chapter_completion_pct"] == expected
         zmp = {"path": CHAPTER, "anchor": "zmp", "record_progress": True}
         both = (await client.call_tool("read_section", zmp)).structured_content
-        assert both["chapter_completion_pct"] == await share_of_chapter(
-            book_app, "points-to-remember", "zmp"
-        )
+        assert both["chapter_completion_pct"] == await share_of_chapter(book_app, "points-to-remember", "zmp")
         progress = (await client.call_tool("get_progress", {})).structured_content
     week1 = next(u for u in progress["units"] if u["unit_id"] == "week-1")
     assert not week1["completed"]
@@ -81,7 +79,9 @@ async def test_reading_every_page_for_the_student_reads_the_chapter(server, mode
         assert first["pages"] > 2 and 0 < first["chapter_completion_pct"] < 100
         cursor, pct = first["next_cursor"], first["chapter_completion_pct"]
         while cursor:
-            page = (await client.call_tool("read_section", {**arguments, "cursor": cursor})).structured_content
+            page = (
+                await client.call_tool("read_section", {**arguments, "cursor": cursor})
+            ).structured_content
             assert page["chapter_completion_pct"] > pct
             cursor, pct = page["next_cursor"], page["chapter_completion_pct"]
         assert pct == 100

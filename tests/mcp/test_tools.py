@@ -130,9 +130,7 @@ async def test_read_section_pages_and_records_reading(server, mode, monkeypatch)
         assert 0 < first["chapter_completion_pct"] < 100
         pages, cursor, pct = [first["markdown"]], first["next_cursor"], first["chapter_completion_pct"]
         while cursor:
-            page = (
-                await client.call_tool("read_section", {**reading, "cursor": cursor})
-            ).structured_content
+            page = (await client.call_tool("read_section", {**reading, "cursor": cursor})).structured_content
             assert page["chapter_completion_pct"] >= pct
             pages.append(page["markdown"])
             cursor, pct = page["next_cursor"], page["chapter_completion_pct"]
@@ -149,7 +147,9 @@ async def test_reading_one_section_counts_part_of_the_chapter(server, mode):
         chapter = next(c for m in toc["modules"] for c in m["chapters"] if c["path"] == CHAPTER)
         anchor = chapter["sections"][0]["anchor"]
         page = (
-            await client.call_tool("read_section", {"path": CHAPTER, "anchor": anchor, "record_progress": True})
+            await client.call_tool(
+                "read_section", {"path": CHAPTER, "anchor": anchor, "record_progress": True}
+            )
         ).structured_content
         assert page["anchor"] == anchor and page["next_anchor"]
         assert 0 < page["chapter_completion_pct"] < 100
