@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.shared.exceptions import MCPError
 from mcp.types import (
@@ -17,6 +17,7 @@ from mcp.types import (
     PromptReference,
     ResourceTemplateReference,
 )
+from mcp_types import INVALID_PARAMS
 from pydantic import Field
 
 from core.errors import NotFound, PermissionDenied, StudyhallError
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 MAX_COMPLETIONS = 100  # the protocol's cap on completion values
 PROMPT_CHARS = 12_000  # book text embedded in one prompt
+CHAPTER_TEMPLATE = "book://{course}/{+path}"
+SECTION_TEMPLATE = "book://{course}/{+path}#{anchor}"
 
 
 @contextmanager
@@ -46,8 +49,8 @@ def prompt_errors() -> Iterator[None]:
         yield
     except PermissionDenied as err:  # an MCPError keeps its words (the SDK rewords anything else)
         raise MCPError(FORBIDDEN, str(err)) from err
-    except StudyhallError as err:
-        raise ToolError(str(err)) from err
+    except StudyhallError as err:  # the client's mistake (a chapter that is not there, …), in our words
+        raise MCPError(INVALID_PARAMS, str(err)) from err
 
 
 def register_content(server: MCPServer, rt: Runtime) -> None:
@@ -87,7 +90,7 @@ def _register_resources(server: MCPServer, rt: Runtime) -> None:
         return "\n".join(lines)
 
     @server.resource(
-        "book://{course}/{+path}",
+        CHAPTER_TEMPLATE,
         name="chapter",
         title="A chapter of the book",
         description="A whole chapter as Markdown; `path` as in the table of contents.",
@@ -97,7 +100,7 @@ def _register_resources(server: MCPServer, rt: Runtime) -> None:
         return await _section_markdown(rt, course, path, "")
 
     @server.resource(
-        "book://{course}/{+path}#{anchor}",
+        SECTION_TEMPLATE,
         name="section",
         title="A section of the book",
         description="One section (with its subsections) as Markdown, e.g. a search_book hit's uri.",
@@ -117,8 +120,10 @@ async def _section_markdown(rt: Runtime, course_slug: str, path: str, anchor: st
         await rt.app.quotas.take_read(course, caller.user.id)
         view = await rt.app.library.reader.get_section(course, path, anchor, staff)
     trail = " › ".join(str(h) for h in view.headings) or view.heading
+    if not trail.startswith(view.title):  # the heading path already starts with the chapter's title
+        trail = f"{view.title} › {trail}"
     mark = " (staff only)" if view.staff_only else ""
-    return f"<!-- {view.title} › {trail}{mark} -->\n\n{view.markdown}\n"
+    return f"<!-- {trail}{mark} -->\n\n{view.markdown}\n"
 
 
 def _register_prompts(server: MCPServer, rt: Runtime) -> None:
@@ -220,10 +225,22 @@ def _register_completions(server: MCPServer, rt: Runtime) -> None:
         argument: CompletionArgument,
         context: CompletionContext | None,
     ) -> Completion | None:
+        if argument.name not in _arguments_of(server, ref):
+            return Completion(values=[], total=0, has_more=False)  # nothing there takes that argument
         try:
             return await _complete(rt, argument, context)
         except StudyhallError:
             return None
+
+
+TEMPLATE_ARGUMENTS = {CHAPTER_TEMPLATE: {"course", "path"}, SECTION_TEMPLATE: {"course", "path", "anchor"}}
+
+
+def _arguments_of(server: MCPServer, ref: PromptReference | ResourceTemplateReference) -> set[str]:
+    """The arguments the prompt or resource template `ref` names takes (none if it is unknown)."""
+    if isinstance(ref, PromptReference):
+        return server.prompt_arguments(ref.name) or set()  # type: ignore[attr-defined]
+    return TEMPLATE_ARGUMENTS.get(ref.uri, set())
 
 
 async def _complete(

@@ -1,4 +1,4 @@
-"""Streamable HTTP: stateless, JSON responses, at /mcp, every request carrying a bearer token."""
+"""Streamable HTTP: stateless, answers as SSE streams, at /mcp, every request carrying a bearer token."""
 
 from __future__ import annotations
 
@@ -46,8 +46,10 @@ def http_server(app: App, course_slug: str, host: str, port: int) -> MCPServer:
 
 def http_app(app: App, course_slug: str, host: str, port: int) -> Starlette:
     server = http_server(app, course_slug, host, port)
+    # Answers as an SSE stream (not one JSON body), so that progress notifications reach the client
+    # while ask_book waits for a model; the request's response ends the stream.
     starlette = server.streamable_http_app(
-        streamable_http_path=PATH, stateless_http=True, json_response=True, host=host
+        streamable_http_path=PATH, stateless_http=True, json_response=False, host=host
     )
     # Last in the list: it runs after the bearer token has been verified (members only, see course_gate).
     starlette.user_middleware.append(Middleware(CourseGate, core=app, course_slug=course_slug, path=PATH))

@@ -18,7 +18,9 @@ class Hit(BaseModel):
     headings: list[str] = Field(description="Heading path from the chapter down to this section.")
     score: float = Field(description="Relevance, higher is better (fused dense + keyword rank).")
     text: str = Field(description="The matching passage (trimmed).")
-    highlight: str = Field(description="The passage with the query's words marked **like this**.")
+    highlight: str = Field(
+        description="The one sentence of the passage that best matches the query (plain text, unmarked)."
+    )
     module: str | None = Field(default=None, description="Module (unit folder) the chapter belongs to.")
     week: int | None = Field(default=None, description="Course week of the chapter, if it has one.")
     staff_only: bool = Field(
@@ -79,7 +81,10 @@ class Chapter(BaseModel):
     title: str
     week: int | None
     difficulty: str | None
-    sections: list[Section]
+    section_count: int = Field(description="How many sections it has.")
+    sections: list[Section] | None = Field(
+        default=None, description="Its sections (heading, anchor): only when asked for this chapter."
+    )
     staff_only: bool = Field(
         default=False, description="A page only the course's staff (instructors, TAs) can see."
     )
@@ -94,7 +99,12 @@ class Module(BaseModel):
 class TableOfContents(BaseModel):
     course: str
     modules: list[Module]
-    units: list[UnitInfo] = Field(description="Units (weeks or modules) that can be marked complete.")
+    units: list[UnitInfo] = Field(
+        description="Units (weeks or modules) that can be marked complete; on the first page only."
+    )
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next chapters; null when done."
+    )
 
 
 class UnitInfo(BaseModel):
@@ -164,7 +174,7 @@ class Standing(BaseModel):
     rank: int
     display_name: str
     completion: float
-    quiz_average: float
+    quiz_average: float | None = Field(description="Mean best quiz score; null before any quiz.")
     is_you: bool = False
 
 
@@ -174,6 +184,9 @@ class Leaderboard(BaseModel):
     rows: list[Standing]
     you: Standing | None = Field(description="Your own standing, also when you hide from the board.")
     you_hidden: bool = Field(description="True when you opted out: others do not see you.")
+    note: str | None = Field(
+        default=None, description="How a frozen board was counted, when not simply as the week ended."
+    )
     students: int
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from mcp.server import MCPServer
 from mcp.server.auth.provider import TokenVerifier
@@ -31,21 +31,32 @@ from core.models.conversations import Answer
 from mcp_server import models, paging
 from mcp_server.content import register_content
 from mcp_server.identity import WRITE, Caller, Identity
+from mcp_server.protocol import StudyhallMCPServer, package_version
 
 log = logging.getLogger(__name__)
 
 MAX_HITS = 20
 SEARCH_DEPTH = 50  # the core returns at most this many sections for one query
+FROZEN_LATE = (
+    "Frozen after the week ended: a standing that changed since counts only the progress recorded "
+    "by the week's end."
+)
+TOC_CHAPTERS = 40  # chapters per table_of_contents page (~6k characters without sections)
 
 INSTRUCTIONS = """\
 Studyhall gives you the course textbook and the student's own progress.
 Use search_book to find where the book covers something (ranked sections with paths and anchors),
-read_section to read a section (paged Markdown; reading it records the student's progress),
+read_section to read a section (paged Markdown; record_progress=true only when the student reads it),
 ask_book for a cited answer to a question, table_of_contents for the book's structure and unit ids,
 get_progress / mark_complete / leaderboard / recommend_next for the student's learning.
 Cite the book by chapter and section when you use it."""
 
+# Every tool says openWorldHint: the book and the class are a closed world; only ask_book, when a
+# model writes its answers, reaches outside.
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+MODULE = Field(
+    description="Only this module: its folder, label, number or a part of its label (see table_of_contents)."
+)
 
 
 @dataclass
@@ -92,10 +103,11 @@ def build_server(
     auth: AuthSettings | None = None,
 ) -> MCPServer:
     """An MCPServer over `runtime`. With a verifier and auth settings it requires bearer tokens (HTTP)."""
-    server = MCPServer(
+    server = StudyhallMCPServer(
         name="studyhall",
         title="Studyhall course book",
         instructions=INSTRUCTIONS,
+        version=package_version(),
         token_verifier=token_verifier,
         auth=auth,
     )
@@ -113,12 +125,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         query: Annotated[
             str, Field(description="What to look for: a question, a concept, or exact terms and identifiers.")
         ],
-        module: Annotated[
-            str | None,
-            Field(
-                description="Only search this module: its folder, label or number (see table_of_contents)."
-            ),
-        ] = None,
+        module: Annotated[int | str | None, MODULE] = None,
         limit: Annotated[int, Field(description="Hits per page, 1–20.", ge=1, le=MAX_HITS)] = 5,
         cursor: Annotated[
             str | None,
@@ -137,7 +144,7 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
             text = (query or "").strip()
             if not text:
                 raise InvalidInput("query", "The query is empty: give a few words to look for.")
-            folder = await rt.app.library.reader.resolve_module(course, module, staff) if module else None
+            folder = await _module(rt, course, module, staff)
             about = json.dumps([text, folder, limit])
             offset = paging.decode(cursor, "search", about)["o"] if cursor else 0
             if not isinstance(offset, int) or offset < 0 or offset >= SEARCH_DEPTH:
@@ -188,26 +195,47 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
 
     @server.tool(
         title="Read a section of the book",
-        # Not read-only: it records reading progress (which only ever rises, so repeating is harmless).
-        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+        # Not read-only: with record_progress it records reading (each stretch counted once, so
+        # repeating a call changes nothing more: idempotent).
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+        ),
     )
     async def read_section(
-        path: Annotated[str, Field(description="Chapter path, e.g. from search_book or table_of_contents.")],
+        path: Annotated[
+            str,
+            Field(
+                description="Chapter path (from search_book or table_of_contents), `path#anchor`, or a "
+                "hit's book:// uri."
+            ),
+        ],
         anchor: Annotated[
-            str, Field(description="Section anchor inside the chapter; empty for the whole chapter.")
+            str,
+            Field(description="Section anchor (or heading) inside the chapter; empty for the whole chapter."),
         ] = "",
         cursor: Annotated[
             str | None, Field(description="next_cursor from a previous read_section of the same section.")
         ] = None,
+        record_progress: Annotated[
+            bool,
+            Field(
+                description="True only when the student is reading this text themselves: the characters "
+                "returned then count toward their progress through the chapter. Leave false to look "
+                "something up."
+            ),
+        ] = False,
     ) -> models.SectionPage:
         """Read a section of the course book (with its subsections) as Markdown, one bounded page at a
-        time; follow next_cursor for the rest, and previous_anchor/next_anchor to move on. Reading
-        records the student's progress through the chapter (how far into it they have read)."""
+        time; follow next_cursor for the rest, and previous_anchor/next_anchor to move on. Looking
+        something up records nothing. Pass record_progress=true only when the student is reading
+        along: the text returned then counts toward their progress (each passage once)."""
         with domain_errors():
             caller = await rt.caller()
+            if record_progress:
+                caller.require(WRITE)  # before anything is charged
             course = await rt.course()
             await rt.app.quotas.take_read(course, caller.user.id)
-            clean_path, clean_anchor = path.strip().lstrip("/"), anchor.strip().lstrip("#")
+            clean_path, clean_anchor = _place(rt, path, anchor)
             if not clean_path:
                 raise InvalidInput("path", "Give a chapter path (see table_of_contents or search_book).")
             about = json.dumps([clean_path, clean_anchor])
@@ -218,10 +246,10 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
             if not isinstance(number, int) or not 0 <= number < len(pages):
                 raise InvalidInput("cursor", "This cursor is past the end; call again without a cursor.")
             pct, note = None, None
-            if caller.can(WRITE):
+            if record_progress:
                 pct = await _record_reading(rt, caller, course, view, pages, number, staff)
             else:
-                note = "Not recorded: this token lacks the progress:write scope."
+                note = "Not recorded (looked up). Pass record_progress=true when the student reads it."
         return models.SectionPage(
             uri=rt.uri(view.path, view.anchor),
             path=view.path,
@@ -241,56 +269,87 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         )
 
     @server.tool(title="Table of contents", annotations=READ_ONLY)
-    async def table_of_contents() -> models.TableOfContents:
-        """The course book's structure: modules, their chapters (path, title, week, difficulty) and
-        sections (heading, anchor), plus the units a student can mark complete. Use the paths and
-        anchors with read_section, module names with search_book and unit ids with mark_complete."""
+    async def table_of_contents(
+        chapter: Annotated[
+            str | None,
+            Field(description="A chapter's path, book:// uri or title: list its sections (with anchors)."),
+        ] = None,
+        module: Annotated[int | str | None, MODULE] = None,
+        cursor: Annotated[
+            str | None, Field(description="next_cursor from a previous call, for the next chapters.")
+        ] = None,
+    ) -> models.TableOfContents:
+        """The course book's structure: modules and their chapters (path, title, week, difficulty,
+        how many sections), plus the units a student can mark complete. Sections (heading, anchor)
+        are listed for one chapter at a time: pass `chapter`. Use the paths and anchors with
+        read_section, module names with search_book and unit ids with mark_complete. Long books
+        page with next_cursor."""
         with domain_errors():
             caller = await rt.caller()
             course = await rt.course()
             staff = await rt.sees_staff_material(caller, course)
+            folder = await _module(rt, course, module, staff)
+            wanted = None
+            if chapter is not None and chapter.strip():
+                path, _ = _place(rt, chapter, "")
+                wanted = (await rt.app.library.reader.get_section(course, path, "", staff)).path
+            about = json.dumps([wanted, folder])
+            start = paging.decode(cursor, "toc", about)["o"] if cursor else 0
             toc = await rt.app.library.reader.table_of_contents(course, staff=staff)
-            units = await rt.app.tracking.units(course)
+            units = await rt.app.tracking.units(course) if start == 0 else []
+        listed = [
+            (m, c)
+            for m in toc
+            if folder is None or m.module == folder
+            for c in m.chapters
+            if c.status == "ready" and (wanted is None or c.path == wanted)
+        ]
+        if not isinstance(start, int) or not 0 <= start <= len(listed):
+            raise ToolError("This cursor is past the end; call again without a cursor.")
+        shown = listed[start : start + TOC_CHAPTERS]
+        modules: dict[str | None, models.Module] = {}
+        for m, c in shown:
+            entry = modules.setdefault(m.module, models.Module(module=m.module, label=m.label, chapters=[]))
+            entry.chapters.append(
+                models.Chapter(
+                    path=c.path,
+                    uri=rt.uri(c.path),
+                    title=c.title,
+                    week=c.week,
+                    difficulty=c.difficulty,
+                    section_count=sum(1 for s in c.sections if s.anchor),
+                    sections=[
+                        models.Section(heading=s.heading, anchor=s.anchor, level=s.level) for s in c.sections
+                    ]
+                    if wanted
+                    else None,
+                    staff_only=c.staff_only,
+                )
+            )
+        more = start + TOC_CHAPTERS < len(listed)
         return models.TableOfContents(
             course=course.slug,
-            modules=[
-                models.Module(
-                    module=m.module,
-                    label=m.label,
-                    chapters=[
-                        models.Chapter(
-                            path=c.path,
-                            uri=rt.uri(c.path),
-                            title=c.title,
-                            week=c.week,
-                            difficulty=c.difficulty,
-                            sections=[
-                                models.Section(heading=s.heading, anchor=s.anchor, level=s.level)
-                                for s in c.sections
-                            ],
-                            staff_only=c.staff_only,
-                        )
-                        for c in m.chapters
-                        if c.status == "ready"
-                    ],
-                )
-                for m in toc
-            ],
+            modules=list(modules.values()),
             units=[
                 models.UnitInfo(id=u.id, title=u.title, kind=u.kind, chapters=[str(c) for c in u.chapters])
                 for u in units
             ],
+            next_cursor=paging.encode("toc", about, o=start + TOC_CHAPTERS) if more else None,
         )
 
     @server.tool(
-        title="Ask the book", annotations=ToolAnnotations(read_only_hint=False, open_world_hint=False)
+        title="Ask the book",
+        # With a model configured, the passages go to it (outside this server): an open world.
+        annotations=ToolAnnotations(
+            read_only_hint=False,
+            idempotent_hint=False,
+            open_world_hint=bool(rt.app.settings.anthropic_api_key),
+        ),
     )
     async def ask_book(
         question: Annotated[str, Field(description="The student's question, in their words.")],
         ctx: Context,
-        module: Annotated[
-            str | None, Field(description="Only draw on this module (folder, label or number).")
-        ] = None,
+        module: Annotated[int | str | None, MODULE] = None,
         selected_text: Annotated[
             str | None, Field(description="A passage of the book the question is about, quoted exactly.")
         ] = None,
@@ -302,11 +361,12 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
         with domain_errors():
             caller = await rt.caller()
             course = await rt.course()
+            folder = await _module(rt, course, module, await rt.sees_staff_material(caller, course))
             await ctx.report_progress(0, 1, "Searching the book")
             final: Answer | None = None
             written = 0
             async for item in rt.app.answers.stream(
-                course, caller.user, question, module=module, selected_text=selected_text, surface="mcp"
+                course, caller.user, question, module=folder, selected_text=selected_text, surface="mcp"
             ):
                 if isinstance(item, Answer):
                     final = item
@@ -351,7 +411,9 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
 
     @server.tool(
         title="Mark a unit complete",
-        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+        ),
     )
     async def mark_complete(
         unit: Annotated[
@@ -391,7 +453,8 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
                 rank=row.rank,
                 display_name=row.display_name,
                 completion=row.completion,
-                quiz_average=row.quiz_average,
+                # as get_progress: null, not 0, for a student who never took a quiz
+                quiz_average=None if row.quiz_average == 0 and not row.took_a_quiz else row.quiz_average,
                 is_you=row.user_id == caller.user.id,
             )
 
@@ -401,11 +464,14 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
             rows=[standing(r) for r in board.rows],
             you=standing(board.viewer) if board.viewer else None,
             you_hidden=board.viewer_hidden,
+            note=FROZEN_LATE if board.frozen_late else None,
             students=board.students,
         )
 
     @server.tool(
-        title="What to read next", annotations=ToolAnnotations(read_only_hint=False, idempotent_hint=True)
+        title="What to read next",
+        # Not read-only: the suggestions are kept (the bot shows them too).
+        annotations=ToolAnnotations(read_only_hint=False, idempotent_hint=True, open_world_hint=False),
     )
     async def recommend_next() -> models.Recommendations:
         """Chapters the calling student should read next, from their profile (experience, hardware,
@@ -427,12 +493,36 @@ def _register_tools(server: MCPServer, rt: Runtime) -> None:
 async def _record_reading(
     rt: Runtime, caller: Caller, course: Course, view, pages: list[str], number: int, staff: bool
 ) -> int:
-    """Record how far into the chapter the caller has now read (the core keeps the furthest point)."""
-    last = number + 1 == len(pages)
-    read = len(view.markdown) if last else sum(len(p) for p in pages[: number + 1])
-    pct = await rt.app.library.reader.percent_reached(course, view, read, staff)
-    state = await rt.app.tracking.record_reading(caller.user, course, view.path, pct)
+    """Count the characters of the page returned toward the chapter (each stretch only once)."""
+    start = 0
+    for page in pages[:number]:  # pages are cut from the section in order, whitespace dropped
+        start = view.markdown.find(page, start) + len(page)
+    start = max(0, view.markdown.find(pages[number], start))
+    span = await rt.app.library.reader.chapter_span(course, view, start, start + len(pages[number]), staff)
+    state = await rt.app.tracking.record_read_span(caller.user, course, view.path, *span)
     return state.completion_pct
+
+
+def _place(rt: Runtime, path: str, anchor: str) -> tuple[str, str]:
+    """(chapter path, anchor) from what an assistant passes: a path, `path#anchor`, or the
+    book:// uri a search hit or resource link carries (an explicit anchor wins)."""
+    text = path.strip()
+    uri = text.startswith("book://")
+    if uri:
+        course, _, text = text[len("book://") :].partition("/")
+        if course != rt.course_slug:
+            raise InvalidInput("path", f"That uri is not of this course's book ({rt.course_slug!r}).")
+    text, _, in_path = text.partition("#")
+    if uri:  # rt.uri quotes both parts
+        text, in_path = unquote(text), unquote(in_path)
+    return text.strip().lstrip("/"), (anchor.strip() or in_path.strip()).lstrip("#")
+
+
+async def _module(rt: Runtime, course: Course, module: int | str | None, staff: bool) -> str | None:
+    """The module folder an assistant meant: a number, a folder, a label or a part of one."""
+    if module is None or not str(module).strip():
+        return None
+    return await rt.app.library.reader.resolve_module(course, module, staff, partial=True)
 
 
 def _unit(u) -> models.UnitStatus:

@@ -28,14 +28,22 @@ def run(tmp_path: Path, database_url: str, db: Database):
     return studyhall
 
 
-def frozen_last_week(run) -> str:
+async def frozen_last_week(run, db: Database) -> str:
     """Both students progress, and the next look at the board freezes the week that just ended."""
     for who, units in ((ZELDA, ("week-1", "week-2")), (BO, ("week-1",))):
         for unit in units:
             done = run("progress", "complete", unit, "--discord-id", who, "--course", "demo")
             assert done.returncode == 0, done.stderr
+    # As if the class had begun in the week that just ended (a week before the course existed
+    # has no board): the course, its students and their progress date from its first day.
+    start = week_start(datetime.now(UTC), 0) - timedelta(days=7)
+    began = datetime(start.year, start.month, start.day, 9, tzinfo=UTC)
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE courses SET created_at = $1", began)
+        await conn.execute("UPDATE enrollments SET joined_at = $1, reached_at = $1", began)
+        await conn.execute("UPDATE progress SET updated_at = $1", began)
     assert run("leaderboard", "--course", "demo").returncode == 0
-    return (week_start(datetime.now(UTC), 0) - timedelta(days=7)).isoformat()
+    return start.isoformat()
 
 
 def week_board(run, week: str) -> list[dict]:
@@ -44,8 +52,8 @@ def week_board(run, week: str) -> list[dict]:
     return json.loads(shown.stdout)
 
 
-def test_a_forgotten_student_is_gone_from_the_frozen_week(run) -> None:
-    week = frozen_last_week(run)
+async def test_a_forgotten_student_is_gone_from_the_frozen_week(run, db: Database) -> None:
+    week = await frozen_last_week(run, db)
     assert [(r["rank"], r["discord_id"]) for r in week_board(run, week)] == [(1, ZELDA), (2, BO)]
     exported = json.loads(run("user", "export", "--discord-id", ZELDA).stdout)
     assert [(b["course"], b["week_start"], b["row"]["rank"]) for b in exported["leaderboard_snapshots"]] == [
@@ -61,8 +69,8 @@ def test_a_forgotten_student_is_gone_from_the_frozen_week(run) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_hidden_student_is_hidden_on_past_weeks_until_shown_again(run) -> None:
-    week = frozen_last_week(run)
+async def test_a_hidden_student_is_hidden_on_past_weeks_until_shown_again(run, db: Database) -> None:
+    week = await frozen_last_week(run, db)
     hidden = run("user", "set", "--discord-id", ZELDA, "--leaderboard", "hidden")
     assert hidden.returncode == 0, hidden.stderr
     assert [(r["rank"], r["discord_id"]) for r in week_board(run, week)] == [(2, BO)]

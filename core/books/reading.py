@@ -14,6 +14,7 @@ from core.models.books import SectionView, StoredDocument, TocChapter, TocModule
 from core.store.session import Store
 
 TOC_MAX_LEVEL = 3
+SECTIONS_LISTED = 40  # anchors named when one asked for is not in the chapter
 BOOK_CHANGED = "The book has changed since that page was opened: open the chapter again."
 NOT_INGESTED = "It has not been loaded yet. An instructor can load it with /book ingest."
 
@@ -103,6 +104,18 @@ class BookReader:
         end = start + min(max(chars_read, 0), len(view.markdown))
         return min(100, round(100 * end / max(1, len(chapter))))
 
+    async def chapter_span(
+        self, course: Course, view: SectionView, start: int, end: int, staff: bool = False
+    ) -> tuple[int, int, int]:
+        """Characters [start, end) of `view` as (start, end, length) in its whole chapter's text."""
+        chapter, offset = view.markdown, 0
+        if view.anchor:
+            chapter = (await self.get_section(course, view.path, "", staff)).markdown
+            offset = max(0, chapter.find(view.markdown))
+        length = max(1, len(chapter))
+        low = min(length, offset + max(0, start))
+        return low, min(length, max(low, offset + end)), length
+
     async def passages(self, course: Course, path: str, staff: bool = False) -> list[tuple[str, str]]:
         """(anchor, Markdown) of each section of a chapter that has text of its own."""
         async with self._store.read() as s:
@@ -148,21 +161,42 @@ class BookReader:
         label = next((d.module_label for d in documents if d.module == folder and d.module_label), None)
         return label or _humanise(folder)
 
-    async def resolve_module(self, course: Course, name: str, staff: bool = False) -> str:
-        """A module's folder name from what a student typed: folder, label or number."""
-        wanted = name.strip().lower()
+    async def resolve_module(
+        self, course: Course, name: str | int, staff: bool = False, partial: bool = False
+    ) -> str:
+        """A module's folder name from what was typed: folder, label or number (any case). With
+        `partial` (an assistant typing, not a student picking from a list) also a part of one
+        module's folder or label, e.g. 'foundations' or 'ros'."""
+        wanted = str(name).strip().lower()
         documents = await self.documents(course, staff)
         modules = {d.module: d.module_label for d in documents if d.module}
         for folder, label in modules.items():
             if wanted in (folder.lower(), (label or "").lower()):
                 return folder
         if wanted.isdigit():
-            numbered = [
-                f for f in modules if wanted in "".join(ch if ch.isdigit() else " " for ch in f).split()
-            ]
+            numbered = [f for f in modules if _numbers(f)[:1] == [int(wanted)]]  # "02-ros2" is 2
+            if len(numbered) != 1:
+                numbered = [f for f in modules if int(wanted) in _numbers(f)]
+            if len(numbered) != 1:  # "Module 2: ROS 2"
+                numbered = [f for f, label in modules.items() if _numbers(label or "")[:1] == [int(wanted)]]
             if len(numbered) == 1:
                 return numbered[0]
-        raise NotFound("module", name, _suggest(name, list(modules), "Modules"))
+        every = ", ".join(f"{f} ({label})" if label else f for f, label in list(modules.items())[:30])
+        if partial and wanted and not wanted.isdigit():
+            parts = [
+                f for f, label in modules.items() if wanted in f.lower() or wanted in (label or "").lower()
+            ]
+            if len(parts) == 1:
+                return parts[0]
+            if parts:
+                raise NotFound(
+                    "module", str(name), f"That is part of several ({', '.join(parts)}): name one."
+                )
+        raise NotFound("module", str(name), f"Modules: {every}." if modules else "This book has no modules.")
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in "".join(ch if ch.isdigit() else " " for ch in text).split()]
 
 
 def _visible(document: StoredDocument, staff: bool) -> bool:
@@ -180,14 +214,13 @@ def _compose(document: StoredDocument, sections: list[dict[str, Any]], anchor: s
     if anchor:
         start = next((i for i, s in enumerate(sections) if s["anchor"] == anchor), None)
         if start is None:
-            named = [s["anchor"] for s in sections if s["anchor"]] + [
-                s["heading"] for s in sections if s["anchor"] and s["level"] > 1
-            ]
-            raise NotFound(
-                "section",
-                f"{document.path}#{anchor}",
-                _suggest(anchor, list(dict.fromkeys(named)), "Sections like it"),
+            anchors = [s["anchor"] for s in sections if s["anchor"]]
+            named = anchors + [s["heading"] for s in sections if s["anchor"] and s["level"] > 1]
+            close = _suggest(anchor, list(dict.fromkeys(named)), "Sections like it")
+            every = f"Its sections: {', '.join(anchors[:SECTIONS_LISTED])}" + (
+                ", …." if len(anchors) > SECTIONS_LISTED else "."
             )
+            raise NotFound("section", f"{document.path}#{anchor}", f"{close} {every}" if close else every)
         level = sections[start]["level"]
         end = next(
             (i for i in range(start + 1, len(sections)) if sections[i]["level"] <= level), len(sections)

@@ -58,6 +58,10 @@ class BoardRow(BaseModel):
     completion: float
     quiz_average: float
     reached_at: datetime | None
+    took_a_quiz: bool | None = None  # None on boards frozen before this was kept
+    # Frozen after the week ended, when this standing had changed since: counted from the progress
+    # recorded by the week's end (a unit changed later counts as not yet started).
+    estimated: bool = False
 
 
 class Board(BaseModel):
@@ -68,6 +72,7 @@ class Board(BaseModel):
     viewer_hidden: bool = False
     viewer_took_a_quiz: bool = True  # False: the viewer's quiz average is "none yet", not 0 %
     students: int = 0
+    frozen_late: bool = False  # some standings changed after the week ended (see BoardRow.estimated)
 
 
 class StoredQuiz(BaseModel):

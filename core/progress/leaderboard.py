@@ -5,13 +5,14 @@ rank. Each week's board is frozen when the course's leaderboard day begins, and 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from core import validation
 from core.clock import Clock, utcnow
 from core.errors import InvalidInput, NotFound
 from core.models.accounts import Course
 from core.models.progress import Board, BoardRow
+from core.progress.tracking import standing_from_rows
 from core.store.session import Store
 
 SNAPSHOT_ROWS = 1000  # frozen boards keep this many visible students
@@ -62,20 +63,66 @@ class Leaderboards:
         )
 
     async def freeze_due(self, course: Course) -> str | None:
-        """Freeze last week's board if its week has ended and nobody froze it yet."""
+        """Freeze last week's board if its week has ended and nobody froze it yet: the standings as
+        they were when the week ended, as far as the stored progress tells (see _standings_at).
+        A week that ended before the course existed, or before anyone enrolled, has no board."""
         ended = week_start(self._clock(), course.leaderboard_day) - timedelta(days=7)
         key = ended.isoformat()
+        end = datetime(ended.year, ended.month, ended.day, tzinfo=UTC) + timedelta(days=7)
+        if course.created_at >= end:
+            return None
         async with self._store.read() as s:
             if await s.leaderboards.snapshot(course.id, key) is not None:
                 return None
-            if not await s.leaderboards.students(course.id):
-                return None
-            rows = await self._visible_top(s, course.id, SNAPSHOT_ROWS)
+            rows = await self._standings_at(s, course, end)
+        if not rows:
+            return None
         async with self._store.transaction() as s:
             saved = await s.leaderboards.save_snapshot(
                 course.id, key, [r.model_dump(mode="json") for r in rows], self._clock()
             )
         return key if saved else None
+
+    async def _standings_at(self, s, course: Course, end: datetime) -> list[BoardRow]:
+        """The visible students enrolled by `end`, ranked by their standing at `end`. A standing
+        unchanged since then is exact; one that changed is counted again from the unit rows
+        last changed by `end` (marked `estimated`: what changed later is not counted)."""
+        records = await s.leaderboards.standings_at(course.id, end)
+        if not records:
+            return []
+        rows = [_row(r, 0) for r in records]
+        if any(r["changed_since"] for r in records):
+            units = await s.progress.units(course.id)
+            kept: dict[str, dict[str, dict]] = {}
+            for unit_row in await s.progress.unit_rows_until(course.id, end):
+                kept.setdefault(unit_row["user_id"], {})[unit_row["unit_key"]] = dict(unit_row)
+            for i, record in enumerate(records):
+                if record["changed_since"]:
+                    mine = kept.get(record["user_id"], {})
+                    completion, quiz = standing_from_rows(units, mine, course.self_marked_counts)
+                    reached = max((u["updated_at"] for u in mine.values()), default=None)
+                    rows[i] = rows[i].model_copy(
+                        update={
+                            "completion": completion,
+                            "quiz_average": quiz,
+                            "reached_at": _moment(reached),
+                            "took_a_quiz": any(u["best_quiz_score"] is not None for u in mine.values()),
+                            "estimated": True,
+                        }
+                    )
+        far = datetime.max.replace(tzinfo=UTC)
+        rows.sort(key=lambda r: (-r.completion, -r.quiz_average, r.reached_at or far, r.user_id))
+        visible = {r["user_id"] for r in records if r["leaderboard_visible"]}
+        ranked: list[BoardRow] = []
+        rank, previous = 0, None
+        for seen, row in enumerate(rows, start=1):
+            if (row.completion, row.quiz_average) != previous:
+                rank, previous = seen, (row.completion, row.quiz_average)
+            if row.user_id in visible:
+                ranked.append(row.model_copy(update={"rank": rank}))
+                if len(ranked) == SNAPSHOT_ROWS:
+                    break
+        return ranked
 
     async def last_week(self, course: Course, *, limit: int = 10) -> Board | None:
         """The frozen board of the week that just ended (frozen now if due); None when it has none,
@@ -112,6 +159,7 @@ class Leaderboards:
             viewer=viewer,
             viewer_hidden=viewer_id in hidden,
             students=len(every),
+            frozen_late=any(r.estimated for r in every),
         )
 
     async def _visible_top(self, s, course_id: str, limit: int) -> list[BoardRow]:
@@ -145,7 +193,13 @@ def _row(record: dict, rank: int) -> BoardRow:
         completion=round(float(record["completion"]), 2),
         quiz_average=round(float(record["quiz_average"]), 2),
         reached_at=record["reached_at"],
+        took_a_quiz=bool(record["took_a_quiz"]),
     )
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A stored timestamp (SQLite keeps ISO text) as an aware datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _public_name(name: str, discord_id: str | None) -> str:

@@ -15,6 +15,7 @@ from core.clock import Clock, utcnow
 from core.errors import NotFound
 from core.models.accounts import Course, User
 from core.models.progress import ChapterProgress, CourseProgress, Unit, UnitProgress
+from core.progress import read_spans
 from core.staff import sees_staff_material
 from core.store.session import Store, StoreSession
 
@@ -60,7 +61,29 @@ class Tracking:
     async def record_reading(
         self, user: User, course: Course, chapter: str, completion_pct: int, seconds: int = 0
     ) -> ChapterProgress:
+        """How far into `chapter` the student has read (the bot's reader: pages turned in order)."""
         validation.whole_number("completion", completion_pct, 0, 100)
+        return await self._record(user, course, chapter, seconds, lambda _: (completion_pct, None))
+
+    async def record_read_span(
+        self, user: User, course: Course, chapter: str, start: int, end: int, length: int
+    ) -> ChapterProgress:
+        """The student read characters [start, end) of `chapter` (`length` characters long): its
+        share read is what all such stretches cover together, each counted once."""
+        validation.whole_number("chapter length", length, 1, 10**9)
+        validation.whole_number("start of the text read", start, 0, length)
+        validation.whole_number("end of the text read", end, start, length)
+
+        def covered(old: list[list[int]]) -> tuple[int, list[list[int]]]:
+            spans = read_spans.merged(old, start, end)
+            return read_spans.share(spans, length), spans
+
+        return await self._record(user, course, chapter, 0, covered, spans_needed=True)
+
+    async def _record(
+        self, user: User, course: Course, chapter: str, seconds: int, reached, spans_needed: bool = False
+    ) -> ChapterProgress:
+        """Record reading of `chapter`; `reached(old spans)` gives (percent, new spans or None)."""
         validation.whole_number("reading time in seconds", seconds, 0, MAX_SECONDS)
         units = await self.units(course)
         containing = [u for u in units if chapter in u.chapters]
@@ -69,7 +92,11 @@ class Tracking:
         await self._accounts.member(user.id, course)  # progress is only ever a member's
         now = self._clock()
         async with self._store.transaction() as s:
-            row = await s.progress.record_reading(user.id, course.id, chapter, completion_pct, seconds, now)
+            old = await s.progress.read_spans(user.id, course.id, chapter) if spans_needed else []
+            completion_pct, spans = reached(old)
+            row = await s.progress.record_reading(
+                user.id, course.id, chapter, completion_pct, seconds, now, spans
+            )
             reading = {
                 r["chapter"]: r["completion_pct"] for r in await s.progress.reading(user.id, course.id)
             }
@@ -170,6 +197,13 @@ class Tracking:
         if document is None:
             return False
         return not document.staff_only or sees_staff_material(enrollment)
+
+
+def standing_from_rows(
+    units: list[Unit], rows: dict[str, dict], self_marked_counts: bool
+) -> tuple[float, float]:
+    """A student's standing for the board (completion, quiz average) from their unit rows by unit."""
+    return _standing([_unit_progress(u, rows.get(u.id)) for u in units], self_marked_counts)
 
 
 def _done(unit: UnitProgress, self_marked_counts: bool) -> bool:

@@ -14,7 +14,10 @@ _BOARD = (
     # the name used in the course's server (a nickname) first, else the person's own
     " COALESCE(e.display_name, u.display_name) AS display_name,"
     " (SELECT i.subject FROM identities i WHERE i.user_id = e.user_id"
-    " AND i.provider = 'discord' ORDER BY i.created_at LIMIT 1) AS discord_id"
+    " AND i.provider = 'discord' ORDER BY i.created_at LIMIT 1) AS discord_id,"
+    # a quiz average of 0 is "no quiz yet" for a student who never took one
+    " EXISTS (SELECT 1 FROM quiz_attempts q WHERE q.course_id = e.course_id"
+    " AND q.user_id = e.user_id) AS took_a_quiz"
     " FROM enrollments e JOIN users u ON u.id = e.user_id"
     " WHERE e.course_id = $1 AND e.role = 'student'"
 )
@@ -28,6 +31,17 @@ class LeaderboardsRepository:
 
     async def page(self, course_id: str, limit: int, offset: int) -> list[Row]:
         return await self._conn.fetch(_BOARD + _ORDER + " LIMIT $2 OFFSET $3", course_id, limit, offset)
+
+    async def standings_at(self, course_id: str, moment: datetime) -> list[Row]:
+        """Every student enrolled by `moment`, best first, each with `changed_since`: whether their
+        standing has changed after `moment` (else it is still what it was then)."""
+        return await self._conn.fetch(
+            _BOARD.replace("SELECT ", "SELECT COALESCE(e.reached_at > $2, FALSE) AS changed_since, ", 1)
+            + " AND e.joined_at <= $2"
+            + _ORDER,
+            course_id,
+            moment,
+        )
 
     async def standing(self, course_id: str, user_id: str) -> Row | None:
         return await self._conn.fetchrow(_BOARD + " AND e.user_id = $2", course_id, user_id)

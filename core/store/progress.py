@@ -110,16 +110,26 @@ class ProgressRepository:
     # reading and unit progress
 
     async def record_reading(
-        self, user_id: str, course_id: str, chapter: str, pct: int, seconds: int, now: datetime
+        self,
+        user_id: str,
+        course_id: str,
+        chapter: str,
+        pct: int,
+        seconds: int,
+        now: datetime,
+        spans: list[list[int]] | None = None,
     ) -> Row:
-        """Completion only rises and time only grows, in one statement (safe when concurrent)."""
+        """Completion only rises and time only grows, in one statement (safe when concurrent).
+        `spans`, when given, replaces the stretches read (the caller merged them with the old)."""
         return await self._conn.fetchrow(
             "INSERT INTO reading_progress (id, user_id, course_id, chapter, completion_pct, time_spent_s,"
-            " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, course_id, chapter)"
+            " updated_at, read_spans) VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, '[]'))"
+            " ON CONFLICT (user_id, course_id, chapter)"
             " DO UPDATE SET completion_pct = CASE"
             " WHEN excluded.completion_pct > reading_progress.completion_pct"
             " THEN excluded.completion_pct ELSE reading_progress.completion_pct END,"
             " time_spent_s = reading_progress.time_spent_s + excluded.time_spent_s,"
+            " read_spans = COALESCE($8, reading_progress.read_spans),"
             " updated_at = excluded.updated_at RETURNING *",
             new_id(),
             user_id,
@@ -128,7 +138,18 @@ class ProgressRepository:
             pct,
             seconds,
             now,
+            json.dumps(spans) if spans is not None else None,
         )
+
+    async def read_spans(self, user_id: str, course_id: str, chapter: str) -> list[list[int]]:
+        """The stretches of `chapter` read so far ([start, end] offsets); [] when none."""
+        raw = await self._conn.fetchval(
+            "SELECT read_spans FROM reading_progress WHERE user_id = $1 AND course_id = $2 AND chapter = $3",
+            user_id,
+            course_id,
+            chapter,
+        )
+        return json.loads(raw) if raw else []
 
     async def reading(self, user_id: str, course_id: str) -> list[Row]:
         return await self._conn.fetch(
@@ -259,6 +280,15 @@ class ProgressRepository:
             "SELECT user_id, unit_key, completed, completion_pct, best_quiz_score, updated_at FROM progress"
             " WHERE course_id = $1",
             course_id,
+        )
+
+    async def unit_rows_until(self, course_id: str, moment: datetime) -> list[Row]:
+        """The course's unit rows last changed by `moment` (so still as they were then)."""
+        return await self._conn.fetch(
+            "SELECT user_id, unit_key, completed, completion_pct, best_quiz_score, updated_at FROM progress"
+            " WHERE course_id = $1 AND updated_at <= $2",
+            course_id,
+            moment,
         )
 
     async def set_standings(self, course_id: str, standings: Sequence[tuple[str, float, float, Any]]) -> None:

@@ -30,7 +30,7 @@ USER_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "rate_limit_windows": (frozenset(), frozenset()),
     "usage_events": (frozenset({"metadata"}), frozenset()),
     "generated_content": (frozenset({"metadata"}), frozenset()),
-    "reading_progress": (frozenset(), frozenset()),
+    "reading_progress": (frozenset({"read_spans"}), frozenset()),
     "progress": (frozenset(), frozenset()),
     "quiz_attempts": (frozenset({"answers"}), frozenset()),
     "recommendations": (frozenset(), frozenset()),

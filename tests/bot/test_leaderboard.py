@@ -71,18 +71,20 @@ async def test_past_weeks_autocomplete_and_show_their_frozen_board(
     discord_bot: BotHarness, book_app, course, clock
 ) -> None:
     await _progress(book_app, course, STUDENT, 1)
-    for _ in range(30):  # thirty frozen weeks: more than Discord may be offered
-        await book_app.leaderboards.freeze_due(course)
+    for _ in range(
+        30
+    ):  # thirty weeks (the first ended before the course began): more than Discord may be offered
         clock.advance(days=7)
+        await book_app.leaderboards.freeze_due(course)
     offered = await discord_bot.send(discord_bot.slash("leaderboard", focused="week", week=""))
     assert offered[0].kind == 8
     choices = offered[0].json["data"]["choices"]
     assert len(choices) == 25 and choices[0]["value"] > choices[-1]["value"]  # newest first
-    narrowed = await discord_bot.send(discord_bot.slash("leaderboard", focused="week", week="2026-10"))
-    assert [c["value"] for c in narrowed[0].json["data"]["choices"]] == ["2026-10-26"]
-    calls = await discord_bot.send(discord_bot.slash("leaderboard", week="2026-10-26"))
+    narrowed = await discord_bot.send(discord_bot.slash("leaderboard", focused="week", week="2026-11-02"))
+    assert [c["value"] for c in narrowed[0].json["data"]["choices"]] == ["2026-11-02"]  # the course's first
+    calls = await discord_bot.send(discord_bot.slash("leaderboard", week="2026-11-02"))
     board = next(c for c in calls if c.embeds)
-    assert "week of 2026-10-26" in board.text() and "**#1** Ada" in board.text()
+    assert "week of 2026-11-02" in board.text() and "**#1** Ada" in board.text()
 
 
 async def test_a_bad_or_unknown_week_is_worded(discord_bot: BotHarness, book_app, course) -> None:

@@ -14,3 +14,13 @@ from mcp_server.server import Runtime, build_server
 async def server(book_app: App, course: Course):
     # As `studyhall-mcp --course sample` starts: the local user joins the course it serves.
     return build_server(Runtime(book_app, "sample", await identity_for(book_app, None, course)))
+
+
+@pytest.fixture
+async def people(book_app: App, course):
+    """Two students of the served course (members: the server serves nobody else)."""
+    ada = await book_app.accounts.resolve("discord", "100000000000000001", "Ada")
+    bob = await book_app.accounts.resolve("discord", "100000000000000002", "Bob")
+    for student in (ada, bob):
+        await book_app.accounts.enroll(student.id, course.id)
+    return ada, bob

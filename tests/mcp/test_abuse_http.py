@@ -8,7 +8,7 @@ import asyncio
 import httpx2
 
 from core.app import App
-from tests.mcp.test_http import HEADERS, INIT, mcp_client, people, serving, token_for  # noqa: F401
+from tests.mcp.test_http import HEADERS, INIT, mcp_client, serving, token_for
 
 ATTACKER, OTHER = "127.0.0.1", "127.0.0.2"  # two loopback source addresses: two clients
 

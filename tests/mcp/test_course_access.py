@@ -128,7 +128,9 @@ async def test_over_stdio_a_strangers_token_gets_tool_errors(book_app, course, s
 
 async def test_over_stdio_the_local_user_studies_but_stays_off_the_board(book_app, course):
     async with Client(params(book_app)) as client:
-        read = await client.call_tool("read_section", {"path": "01-foundations/sensors.md"})
+        read = await client.call_tool(
+            "read_section", {"path": "01-foundations/sensors.md", "record_progress": True}
+        )
         assert read.structured_content["chapter_completion_pct"] == 100
         board = (await client.call_tool("leaderboard", {})).structured_content
     assert "Local user" not in [r["display_name"] for r in board["rows"]]

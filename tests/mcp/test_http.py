@@ -57,16 +57,6 @@ async def mcp_client(base: str, token: str, mode: str = "auto") -> AsyncIterator
         yield client
 
 
-@pytest.fixture
-async def people(book_app: App, course):
-    """Two students of the served course (members: the server serves nobody else)."""
-    ada = await book_app.accounts.resolve("discord", "100000000000000001", "Ada")
-    bob = await book_app.accounts.resolve("discord", "100000000000000002", "Bob")
-    for student in (ada, bob):
-        await book_app.accounts.enroll(student.id, course.id)
-    return ada, bob
-
-
 async def token_for(app: App, user, **options) -> str:
     return (await app.tokens.create(user.id, "laptop", **options)).token
 
@@ -138,7 +128,7 @@ async def test_a_read_only_token_reads_but_does_not_write(book_app, people):
             await client.call_tool("read_section", {"path": "01-foundations/balance-and-zmp.md"})
         ).structured_content
         assert page["markdown"] and page["chapter_completion_pct"] is None
-        assert "progress:write" in page["progress_note"]
+        assert "Not recorded" in page["progress_note"]
         progress = (await client.call_tool("get_progress", {})).structured_content
         assert progress["chapters"] == []
 
@@ -151,3 +141,22 @@ async def test_a_token_revoked_mid_session_stops_working(book_app, people):
             assert not (await client.call_tool("get_progress", {})).is_error
         await book_app.tokens.revoke(ada.id, made.record.id)
         assert (await raw_status(base, made.token)).status_code == 401
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_ask_book_reports_progress_over_http(book_app, people, mode):
+    ada, _ = people
+    updates = []
+
+    async def on_progress(progress, total, message):
+        updates.append((progress, total, message))
+
+    async with serving(book_app) as base, mcp_client(base, await token_for(book_app, ada), mode) as client:
+        result = await client.call_tool(
+            "ask_book", {"question": "What is the support polygon?"}, progress_callback=on_progress
+        )
+        assert not result.is_error, result.content
+        assert result.structured_content["covered"]
+        # The other requests still answer as before.
+        assert (await client.call_tool("get_progress", {})).structured_content["student"] == "Ada"
+    assert len(updates) >= 1 and updates[0][0] == 0 and updates[-1] == (1, 1, "Done")

@@ -65,7 +65,7 @@ async def test_tools_over_stdio_as_the_local_user(ingested, mode):
         page = (await client.call_tool("search_book", {"query": "zero moment point"})).structured_content
         assert page["lexical_only"] is False
         assert page["hits"][0]["path"] == CHAPTER
-        read = await client.call_tool("read_section", {"path": CHAPTER})
+        read = await client.call_tool("read_section", {"path": CHAPTER, "record_progress": True})
         assert read.structured_content["chapter_completion_pct"] == 100
         progress = (await client.call_tool("get_progress", {})).structured_content
         assert progress["student"] == "Local user"

@@ -123,15 +123,14 @@ async def test_bad_arguments_are_tool_errors_the_model_can_act_on(server, mode, 
 async def test_read_section_pages_and_records_reading(server, mode, monkeypatch):
     async with Client(server, mode=mode) as client:
         monkeypatch.setattr(paging, "PAGE_CHARS", 800)
-        first = (await client.call_tool("read_section", {"path": CHAPTER})).structured_content
+        reading = {"path": CHAPTER, "record_progress": True}
+        first = (await client.call_tool("read_section", reading)).structured_content
         assert first["page"] == 1 and first["pages"] > 2 and len(first["markdown"]) <= 800
         assert first["markdown"].startswith("# Bipedal Balance")
         assert 0 < first["chapter_completion_pct"] < 100
         pages, cursor, pct = [first["markdown"]], first["next_cursor"], first["chapter_completion_pct"]
         while cursor:
-            page = (
-                await client.call_tool("read_section", {"path": CHAPTER, "cursor": cursor})
-            ).structured_content
+            page = (await client.call_tool("read_section", {**reading, "cursor": cursor})).structured_content
             assert page["chapter_completion_pct"] >= pct
             pages.append(page["markdown"])
             cursor, pct = page["next_cursor"], page["chapter_completion_pct"]
@@ -144,11 +143,13 @@ async def test_read_section_pages_and_records_reading(server, mode, monkeypatch)
 
 async def test_reading_one_section_counts_part_of_the_chapter(server, mode):
     async with Client(server, mode=mode) as client:
-        toc = (await client.call_tool("table_of_contents", {})).structured_content
+        toc = (await client.call_tool("table_of_contents", {"chapter": CHAPTER})).structured_content
         chapter = next(c for m in toc["modules"] for c in m["chapters"] if c["path"] == CHAPTER)
         anchor = chapter["sections"][0]["anchor"]
         page = (
-            await client.call_tool("read_section", {"path": CHAPTER, "anchor": anchor})
+            await client.call_tool(
+                "read_section", {"path": CHAPTER, "anchor": anchor, "record_progress": True}
+            )
         ).structured_content
         assert page["anchor"] == anchor and page["next_anchor"]
         assert 0 < page["chapter_completion_pct"] < 100
