@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -173,6 +175,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
         # for them (it is deferred), connecting to Discord does not.
         warming = asyncio.create_task(_warm(app), name="studyhall-warm")
         bot = StudyhallBot(app, shard_count=args.shards, shard_ids=args.shard_ids)
+        _stop_on_signals(bot)
         try:
             async with bot:
                 await bot.login(settings.discord_token)
@@ -181,6 +184,21 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
                 await bot.connect()
         finally:
             warming.cancel()
+
+
+def _stop_on_signals(bot: StudyhallBot) -> None:
+    """SIGTERM (a service manager, `docker stop`) and SIGINT (Ctrl+C) close the connection to
+    Discord and the database, and the process ends with status 0."""
+    loop = asyncio.get_running_loop()
+
+    def stop(name: str) -> None:
+        log.info("%s: stopping", name)
+        loop.create_task(bot.close(), name="studyhall-stop")
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # Not on every platform, nor outside the main thread: then the default handling stays.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
 
 
 async def _warm(app: App) -> None:

@@ -19,6 +19,17 @@ BOT_USER = {
     "bot": True,
 }
 API_PREFIX = "/api/v10"
+APPLICATION = {  # GET /oauth2/applications/@me, which discord.py reads when it logs in
+    "id": str(APP_ID),
+    "name": "Studyhall",
+    "description": "",
+    "icon": None,
+    "bot_public": False,
+    "bot_require_code_grant": False,
+    "owner": {k: v for k, v in BOT_USER.items() if k != "bot"} | {"id": "800000000000000099"},
+    "verify_key": "0" * 64,
+    "flags": 0,
+}
 
 
 @dataclass
@@ -145,6 +156,7 @@ class FakeDiscord:
         # channel id → its server, for GET /channels/{id}; unlisted channels are the test server's
         self.channel_guilds: dict[str, str] = {}
         self.home_guild: str | None = None
+        self.gateway_url: str | None = None  # GET /gateway/bot: set by a stand-in that has a gateway
         self._ids = itertools.count(1_300_000_000_000_000_000)
 
     def snowflake(self) -> str:
@@ -152,13 +164,19 @@ class FakeDiscord:
 
     # aiohttp.ClientSession's surface that discord.py uses
     def request(self, method: str, url: str, **kwargs: Any) -> _Response:
-        path = urlsplit(url).path.removeprefix(API_PREFIX)
         body, files = _decode(kwargs.get("data"))
-        call = Call(method, path, body, files)
+        return _Response(*self.handle(method, urlsplit(url).path, body, files))
+
+    def handle(
+        self, method: str, path: str, body: Any, files: list[tuple[str, bytes]] | None = None
+    ) -> tuple[int, Any]:
+        """One REST request, recorded and answered as Discord would: (status, JSON body). Shared by
+        the in-process session above and the HTTP stand-in (tests/bot/discord_server.py)."""
+        call = Call(method, path.removeprefix(API_PREFIX), body, files or [])
         status, reply = self._answer(call)
         call.response = reply
         self.calls.append(call)
-        return _Response(status, reply)
+        return status, reply
 
     def get(self, url: str, **kwargs: Any) -> _Response:
         """A download from Discord's CDN (attachments), as aiohttp's session.get; recorded too."""
@@ -217,8 +235,15 @@ class FakeDiscord:
             ]
             self.commands[where] = registered
             return 200, registered
+        if parts[0] == "applications" and parts[-1] == "commands" and method == "GET":
+            return 200, self.commands.get(parts[3] if len(parts) > 4 else "global", [])
         if parts == ["users", "@me"]:
             return 200, BOT_USER
+        if parts == ["oauth2", "applications", "@me"]:
+            return 200, APPLICATION
+        if parts == ["gateway", "bot"] and self.gateway_url:
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
         return 404, {"message": "404: Not Found", "code": 0}
 
     def _channel_message(self, channel_id: str, message_id: str, call: Call) -> tuple[int, Any]:
