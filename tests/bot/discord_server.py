@@ -88,6 +88,11 @@ class DiscordStandIn:
         self.url = ""
 
     @property
+    def connected(self) -> bool:
+        """A gateway connection is open (events can be dispatched)."""
+        return self._socket is not None and not self._socket.closed
+
+    @property
     def api_url(self) -> str:
         return self.url + API_PREFIX
 
@@ -132,16 +137,22 @@ class DiscordStandIn:
     # REST --------------------------------------------------------------------------------------
 
     async def _rest(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bot {self.token}":
+        # Interaction callbacks and follow-ups are authorised by the interaction token in the URL.
+        by_token = request.path.startswith((API_PREFIX + "/interactions/", API_PREFIX + "/webhooks/"))
+        if not by_token and request.headers.get("Authorization") != f"Bot {self.token}":
             self.unauthorised += 1
             await self._notify()
-            return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+            body = json.dumps({"message": "401: Unauthorized", "code": 0}).encode()
+            return web.Response(body=body, status=401, headers={"Content-Type": "application/json"})
         body, files = await _body(request)
         status, reply = self.http.handle(request.method, request.path, body, files)
         await self._notify()
         if reply is None:
             return web.Response(status=status)
-        return web.json_response(reply, status=status)
+        # discord.py parses a body as JSON only under exactly this content type (no charset).
+        return web.Response(
+            body=json.dumps(reply).encode(), status=status, headers={"Content-Type": "application/json"}
+        )
 
     # gateway -----------------------------------------------------------------------------------
 
