@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot import render_board, respond
 from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
+from bot.command_contexts import SERVER_ONLY
 from bot.context import app_of, who
 from bot.limits import EMBED_DESCRIPTION, clip, fit_embed
 from bot.respond import NO_MENTIONS
@@ -60,6 +61,7 @@ class ClassroomCog(FeatureCog, name="Classroom"):
         description="Reports on the class, and the leaderboard posted (instructors)",
         default_permissions=STAFF_ONLY,
         guild_only=True,
+        allowed_contexts=SERVER_ONLY,
     )
 
     @klass.command(name="report")
