@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -26,6 +24,7 @@ from bot.client import StudyhallBot, command_payloads
 from bot.command_limits import problems
 from bot.discord_api import follow_gateway, use_api
 from bot.registered import warn_if_stale
+from bot.shutdown import stop_on_signals
 from core.app import App, open_app
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
@@ -175,7 +174,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
         # for them (it is deferred), connecting to Discord does not.
         warming = asyncio.create_task(_warm(app), name="studyhall-warm")
         bot = StudyhallBot(app, shard_count=args.shards, shard_ids=args.shard_ids)
-        _stop_on_signals(bot)
+        stop_on_signals(bot)
         try:
             async with bot:
                 await bot.login(settings.discord_token)
@@ -184,21 +183,6 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
                 await bot.connect()
         finally:
             warming.cancel()
-
-
-def _stop_on_signals(bot: StudyhallBot) -> None:
-    """SIGTERM (a service manager, `docker stop`) and SIGINT (Ctrl+C) close the connection to
-    Discord and the database, and the process ends with status 0."""
-    loop = asyncio.get_running_loop()
-
-    def stop(name: str) -> None:
-        log.info("%s: stopping", name)
-        loop.create_task(bot.close(), name="studyhall-stop")
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        # Not on every platform, nor outside the main thread: then the default handling stays.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
 
 
 async def _warm(app: App) -> None:

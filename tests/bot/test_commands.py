@@ -153,5 +153,9 @@ def test_the_command_line_refuses_contradictions(capsys, monkeypatch) -> None:
     assert main(["--shard-ids", "0"]) == 1
     assert main(["--shards", "2", "--shard-ids", "2"]) == 1
     assert "between 0 and 1" in capsys.readouterr().err
+    assert main(["--check"]) == 1
+    assert "--check only goes with --print-commands" in capsys.readouterr().err
+    assert main(["--sync", "--clear-guild", "1"]) == 1
+    assert "--clear-guild is a step of its own" in capsys.readouterr().err
     assert main([]) == 1
     assert "set DISCORD_TOKEN" in capsys.readouterr().err
