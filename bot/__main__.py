@@ -103,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_run(settings, args))
     except discord.LoginFailure:
         return _fail("Discord refused the token: check DISCORD_TOKEN")
+    except discord.Forbidden as err:  # --guild or --clear-guild naming a server the bot is not in
+        return _fail(
+            f"Discord refused ({err.text}): is the bot in that server, invited with the "
+            "applications.commands scope? The server's id is in Discord under Copy Server ID."
+        )
     except discord.PrivilegedIntentsRequired as err:
         return _fail(str(err))
     except StudyhallError as err:

@@ -150,6 +150,7 @@ class FakeDiscord:
         self.channels: dict[str, str] = {}  # interaction token → channel id
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id → registered
         self.hidden_channels: set[str] = set()  # channels the bot can no longer see: 403 there
+        self.foreign_guilds: set[str] = set()  # servers the bot is not in: their commands are 403
         self.deleted: list[str] = []  # ids of messages deleted through the channel API
         self.cdn: dict[str, bytes] = {}  # attachment URL → the bytes Discord's CDN serves
         self.cdn_served = [0]  # bytes of attachments actually handed to the bot
@@ -225,6 +226,8 @@ class FakeDiscord:
             if guild is None:
                 return 404, {"message": "Unknown Channel", "code": 10003}
             return 200, {"id": parts[1], "type": 0, "guild_id": guild, "name": "a-channel", "position": 0}
+        if parts[0] == "applications" and len(parts) > 4 and parts[3] in self.foreign_guilds:
+            return 403, {"message": "Missing Access", "code": 50001}
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             where = parts[3] if len(parts) > 4 else "global"
             # Discord gives context-menu commands (which send no description) an empty one.

@@ -3,14 +3,16 @@ that warns when Discord's registered commands differ from the bot's."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from discord.http import Route
 
-from bot.__main__ import _clear_guild, _sync
+from bot.__main__ import _clear_guild, _sync, main
 from bot.registered import warn_if_stale
 from tests.bot.discord_server import DiscordStandIn
 from tests.bot.harness import GUILD_ID, BotHarness, start_bot
@@ -42,6 +44,19 @@ async def test_the_readme_steps_leave_each_command_registered_once(discord: Disc
     assert discord.http.commands[GUILD_ID] == []  # no second copy listed in the test server
     assert len(discord.http.commands["global"]) == count
     assert f"Removed the {count} command(s) registered in server {GUILD_ID} only" in cleared
+
+
+@pytest.mark.parametrize("args", [["--sync", "--guild", "12345"], ["--clear-guild", "12345"]])
+async def test_a_server_the_bot_is_not_in_is_one_clear_line(
+    discord: DiscordStandIn, monkeypatch: pytest.MonkeyPatch, capsys, args: list[str]
+) -> None:
+    discord.http.foreign_guilds.add("12345")
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv("STUDYHALL_DISCORD_API_URL", discord.api_url)
+    monkeypatch.setenv("STUDYHALL_HOME", str(Path("/nonexistent-but-unused")))
+    assert await asyncio.to_thread(main, args) == 1  # its own event loop; the stand-in runs in ours
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Missing Access" in err and "is the bot in that server" in err
 
 
 @pytest.fixture
