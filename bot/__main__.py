@@ -3,7 +3,9 @@
 studyhall-bot                      run (DISCORD_TOKEN), auto-sharded
 studyhall-bot --shards 4 [--shard-ids 0 1]   a fixed shard count, this process running some of them
 studyhall-bot --print-commands     every application command as JSON, exactly as registered
+studyhall-bot --print-commands --check   check them against Discord's limits
 studyhall-bot --sync [--guild ID]  register the commands globally (or in one server, instantly)
+studyhall-bot --clear-guild ID     remove the copies `--sync --guild ID` put in that server
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ import aiohttp
 import discord
 
 from bot.client import StudyhallBot, command_payloads
+from bot.command_limits import problems
+from bot.discord_api import follow_gateway, use_api
+from bot.registered import warn_if_stale
 from bot.sharding import serves
+from bot.shutdown import stop_on_signals
 from core.app import App, open_app
 from core.entry import configure_logging, load_settings
 from core.errors import StudyhallError
@@ -35,7 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--print-commands", action="store_true", help="print every application command as JSON and exit"
     )
     parser.add_argument("--sync", action="store_true", help="register the commands with Discord and exit")
+    parser.add_argument(
+        "--check", action="store_true", help="with --print-commands: check them against Discord's limits"
+    )
     parser.add_argument("--guild", type=int, help="with --sync: register in this server only (instant)")
+    parser.add_argument(
+        "--clear-guild",
+        type=int,
+        metavar="ID",
+        help="remove the commands registered in this server only (after a global --sync)",
+    )
     parser.add_argument("--shards", type=int, help="total shard count (default: Discord's recommendation)")
     parser.add_argument(
         "--shard-ids", type=int, nargs="+", help="with --shards: the shards this process runs"
@@ -57,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("discord.client").addFilter(_NoVoiceNotice())
     if args.guild is not None and not args.sync:
         return _fail("--guild only goes with --sync")
+    if args.check and not args.print_commands:
+        return _fail("--check only goes with --print-commands")
+    if args.clear_guild is not None and (args.sync or args.print_commands):
+        return _fail("--clear-guild is a step of its own: run it after `studyhall-bot --sync`")
     if args.shard_ids and not args.shards:
         return _fail("--shard-ids needs --shards (the total)")
     if args.shards is not None and args.shards < 1:
@@ -64,7 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.shard_ids and any(not 0 <= i < args.shards for i in args.shard_ids):
         return _fail(f"--shard-ids must be between 0 and {args.shards - 1}")
     if args.print_commands:
-        sys.stdout.write(json.dumps(asyncio.run(_commands()), indent=2, ensure_ascii=False) + "\n")
+        commands = asyncio.run(_commands())
+        if args.check:
+            return _check(commands)
+        sys.stdout.write(json.dumps(commands, indent=2, ensure_ascii=False) + "\n")
         return 0
     try:
         settings = load_settings()
@@ -72,13 +94,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(err))
     if not settings.discord_token:
         return _fail("set DISCORD_TOKEN to the bot's token (Discord Developer Portal → Bot → Reset Token)")
+    use_api(settings.discord_api_url)
     try:
         if args.sync:
             asyncio.run(_sync(settings.discord_token, args.guild))
+        elif args.clear_guild is not None:
+            asyncio.run(_clear_guild(settings.discord_token, args.clear_guild))
         else:
             asyncio.run(_run(settings, args))
     except discord.LoginFailure:
         return _fail("Discord refused the token: check DISCORD_TOKEN")
+    except discord.Forbidden as err:  # --guild or --clear-guild naming a server the bot is not in
+        return _fail(
+            f"Discord refused ({err.text}): is the bot in that server, invited with the "
+            "applications.commands scope? The server's id is in Discord under Copy Server ID."
+        )
     except discord.PrivilegedIntentsRequired as err:
         return _fail(str(err))
     except StudyhallError as err:
@@ -96,16 +126,52 @@ async def _commands() -> list[dict]:
     return command_payloads(bot.tree)
 
 
+def _check(commands: list[dict]) -> int:
+    found = problems(commands)
+    for problem in found:
+        sys.stderr.write(f"studyhall-bot: {problem}\n")
+    if found:
+        sys.stderr.write(f"studyhall-bot: error: {len(found)} problem(s) with Discord's command limits\n")
+        return 1
+    sys.stdout.write(f"All {len(commands)} commands are within Discord's limits.\n")
+    return 0
+
+
 async def _sync(token: str, guild: int | None) -> None:
     bot = StudyhallBot(None)
     async with bot:
         await bot.login(token)
-        target = discord.Object(id=guild) if guild else None
-        if target is not None:
-            bot.tree.copy_global_to(guild=target)
+        if guild is None:
+            synced = await bot.tree.sync()
+            sys.stdout.write(
+                f"Registered {len(synced)} command(s) in every server (Discord can take up to an hour "
+                "to show changes).\nIf you registered them in a test server with --guild before, remove "
+                "those copies or Discord lists each command twice there: "
+                "studyhall-bot --clear-guild SERVER_ID\n"
+            )
+            return
+        target = discord.Object(id=guild)
+        bot.tree.copy_global_to(guild=target)
         synced = await bot.tree.sync(guild=target)
-        where = f"server {guild}" if guild else "all servers (global commands can take a while to appear)"
-        sys.stdout.write(f"Registered {len(synced)} command(s) in {where}.\n")
+        sys.stdout.write(
+            f"Registered {len(synced)} command(s) in server {guild} (they show at once).\n"
+            "These are copies for that server only. Once you register globally "
+            f"(studyhall-bot --sync), remove them: studyhall-bot --clear-guild {guild}\n"
+        )
+
+
+async def _clear_guild(token: str, guild: int) -> None:
+    bot = StudyhallBot(None)
+    async with bot:
+        await bot.login(token)
+        target = discord.Object(id=guild)
+        had = await bot.tree.fetch_commands(guild=target)
+        bot.tree.clear_commands(guild=target)
+        await bot.tree.sync(guild=target)
+        sys.stdout.write(
+            f"Removed the {len(had)} command(s) registered in server {guild} only; "
+            "the global commands stay (studyhall-bot --sync registers them).\n"
+        )
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> None:
@@ -114,9 +180,13 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
         # for them (it is deferred), connecting to Discord does not.
         warming = asyncio.create_task(_warm(app, args.shards, args.shard_ids), name="studyhall-warm")
         bot = StudyhallBot(app, shard_count=args.shards, shard_ids=args.shard_ids)
+        stop_on_signals(bot)
         try:
             async with bot:
-                await bot.start(settings.discord_token)
+                await bot.login(settings.discord_token)
+                await follow_gateway(bot)
+                await warn_if_stale(bot, bot.tree)
+                await bot.connect()
         finally:
             warming.cancel()
 

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
+from bot.command_contexts import EVERYWHERE
 from bot.errors import report
 from bot.respond import NO_MENTIONS
 from bot.views import forms
@@ -50,6 +51,7 @@ class StudyhallBot(commands.AutoShardedBot):
             command_prefix=commands.when_mentioned,
             intents=intents(),
             tree_cls=StudyhallTree,
+            allowed_contexts=EVERYWHERE,
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             **options,

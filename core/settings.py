@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.answers.llm import DEFAULT_MODEL as DEFAULT_LLM_MODEL
 from core.private_files import private_dir
+
+DISCORD_API_URL = "https://discord.com/api/v10"
 
 
 class Settings(BaseSettings):
@@ -55,6 +58,11 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("DISCORD_TOKEN", "STUDYHALL_DISCORD_TOKEN"),
         description="The Discord bot's token (studyhall-bot).",
+    )
+    discord_api_url: str = Field(
+        default=DISCORD_API_URL,
+        description="Discord's REST API base; another one for an HTTP proxy in front of Discord "
+        "(or a local stand-in). A bare host gets /api/v10.",
     )
     books_root: Path | None = Field(
         default=None,
@@ -151,6 +159,22 @@ class Settings(BaseSettings):
                 f"(got {value.split(':', 1)[0]!r})"
             )
         return value
+
+    @field_validator("discord_api_url", mode="before")
+    @classmethod
+    def _discord_api(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip().rstrip("/")
+        if not value:
+            return DISCORD_API_URL
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            # The name is added by load_settings; only the scheme is echoed (a proxy URL may hold a password).
+            raise ValueError(
+                f"must be an http:// or https:// URL, like {DISCORD_API_URL} (got {value.split(':', 1)[0]!r})"
+            )
+        return value if parts.path else f"{value}/api/v10"
 
     def resolved_database_url(self) -> str:
         """The database to use; the default SQLite file lives in the data directory."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from core.entry import load_settings
 from core.settings import Settings
 
 
@@ -42,3 +43,26 @@ def test_importing_the_core_builds_no_settings() -> None:
 
     assert not any(isinstance(v, Settings) for v in vars(core.cli).values())
     assert not any(isinstance(v, Settings) for v in vars(core.app).values())
+
+
+def test_discord_api_url_defaults_to_discord_and_takes_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STUDYHALL_DISCORD_API_URL", raising=False)
+    assert Settings(_env_file=None).discord_api_url == "https://discord.com/api/v10"
+    monkeypatch.setenv("STUDYHALL_DISCORD_API_URL", "http://127.0.0.1:8080/")
+    assert Settings(_env_file=None).discord_api_url == "http://127.0.0.1:8080/api/v10"
+    monkeypatch.setenv("STUDYHALL_DISCORD_API_URL", "https://proxy.example/discord/api/v10")
+    assert Settings(_env_file=None).discord_api_url == "https://proxy.example/discord/api/v10"
+    monkeypatch.setenv("STUDYHALL_DISCORD_API_URL", " ")
+    assert Settings(_env_file=None).discord_api_url == "https://discord.com/api/v10"
+
+
+@pytest.mark.parametrize("bad", ["discord.com/api/v10", "ftp://proxy.example", "https://"])
+def test_a_discord_api_url_that_is_not_http_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    monkeypatch.setenv("STUDYHALL_DISCORD_API_URL", bad)
+    with pytest.raises(ValueError) as refused:
+        load_settings()
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("bad configuration: STUDYHALL_DISCORD_API_URL: must be an http:// or https://")

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import respond, token_life
+from bot.command_contexts import SERVER_ONLY
 from bot.context import app_of, who
 from bot.downloads import read_capped
 from bot.ingest_progress import ThrottledProgress
@@ -117,6 +118,7 @@ class BookCog(commands.Cog, name="Book"):
         description="Re-ingest the course's book and see its state (instructors)",
         default_permissions=STAFF_ONLY,
         guild_only=True,
+        allowed_contexts=SERVER_ONLY,
     )
 
     def __init__(self, bot: commands.Bot):

@@ -15,6 +15,7 @@ from bot import render_board, respond
 from bot.autocomplete import units
 from bot.channel_option import ChannelOption, require_this_servers
 from bot.cogs.base import FeatureCog
+from bot.command_contexts import SERVER_ONLY
 from bot.context import app_of, who
 from bot.limits import EMBED_DESCRIPTION, clip, fit_embed
 from bot.quiz_drafts import NO_AI_MODEL_FOR_STAFF, DraftButton, draft_page
@@ -67,6 +68,7 @@ class ClassroomCog(FeatureCog, name="Classroom"):
         description="Reports on the class, and the leaderboard posted (instructors)",
         default_permissions=STAFF_ONLY,
         guild_only=True,
+        allowed_contexts=SERVER_ONLY,
     )
     # Under /class so that students never see it: Discord hides a group by its permissions as a whole.
     quiz = app_commands.Group(

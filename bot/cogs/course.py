@@ -14,6 +14,7 @@ from bot import respond
 from bot.autocomplete import book_folders
 from bot.channel_option import ChannelOption, require_bot_can_post, require_this_servers
 from bot.cogs.base import FeatureCog
+from bot.command_contexts import SERVER_ONLY
 from bot.context import account, app_of, who
 from bot.limits import MAX_CHOICES, clip, fit_embed
 from bot.role_option import require_this_servers_role
@@ -104,6 +105,7 @@ class CourseCog(FeatureCog, name="Course"):
         description="Bind this server to a course and configure it (instructors)",
         default_permissions=STAFF_ONLY,
         guild_only=True,
+        allowed_contexts=SERVER_ONLY,
     )
 
     staff = app_commands.Group(name="staff", description="The course's instructors and TAs", parent=course)

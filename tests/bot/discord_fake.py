@@ -72,6 +72,17 @@ class Failure:
         if self.global_:
             headers["X-RateLimit-Global"] = "true"
         return 429, body, headers
+APPLICATION = {  # GET /oauth2/applications/@me, which discord.py reads when it logs in
+    "id": str(APP_ID),
+    "name": "Studyhall",
+    "description": "",
+    "icon": None,
+    "bot_public": False,
+    "bot_require_code_grant": False,
+    "owner": {k: v for k, v in BOT_USER.items() if k != "bot"} | {"id": "800000000000000099"},
+    "verify_key": "0" * 64,
+    "flags": 0,
+}
 
 
 @dataclass
@@ -203,6 +214,7 @@ class FakeDiscord:
         self.channels: dict[str, str] = {}  # interaction token → channel id
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id → registered
         self.hidden_channels: set[str] = set()  # channels the bot can no longer see: 403 there
+        self.foreign_guilds: set[str] = set()  # servers the bot is not in: their commands are 403
         self.deleted: list[str] = []  # ids of messages deleted through the channel API
         self.cdn: dict[str, bytes] = {}  # attachment URL → the bytes Discord's CDN serves
         self.cdn_served = [0]  # bytes of attachments actually handed to the bot
@@ -219,6 +231,7 @@ class FakeDiscord:
         self.no_threads: set[str] = set()
         # role id → its server, for GET /guilds/{id}/roles/{id}; unlisted roles are the test server's
         self.role_guilds: dict[str, str] = {}
+        self.gateway_url: str | None = None  # GET /gateway/bot: set by a stand-in that has a gateway
         self._ids = itertools.count(1_300_000_000_000_000_000)
 
     def fail_next(
@@ -267,9 +280,15 @@ class FakeDiscord:
 
     # aiohttp.ClientSession's surface that discord.py uses
     def request(self, method: str, url: str, **kwargs: Any) -> _Response:
-        path = urlsplit(url).path.removeprefix(API_PREFIX)
         body, files = _decode(kwargs.get("data"))
-        call = Call(method, path, body, files)
+        return _Response(*self.handle(method, urlsplit(url).path, body, files))
+
+    def handle(
+        self, method: str, path: str, body: Any, files: list[tuple[str, bytes]] | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
+        """One REST request, recorded and answered as Discord would: (status, JSON body, headers).
+        Shared by the in-process session above and the HTTP stand-in (tests/bot/discord_server.py)."""
+        call = Call(method, path.removeprefix(API_PREFIX), body, files or [])
         headers: dict[str, str] = {}
         injected = self._injected(call)
         if injected is not None:
@@ -278,7 +297,7 @@ class FakeDiscord:
             status, reply = self._expired(call.path.strip("/").split("/")) or self._answer(call)
         call.response, call.status = reply, status
         self.calls.append(call)
-        return _Response(status, reply, headers)
+        return status, reply, headers
 
     def get(self, url: str, **kwargs: Any) -> _Response:
         """A download from Discord's CDN (attachments), as aiohttp's session.get; recorded too."""
@@ -344,6 +363,8 @@ class FakeDiscord:
                 "managed": False,
                 "mentionable": True,
             }
+        if parts[0] == "applications" and len(parts) > 4 and parts[3] in self.foreign_guilds:
+            return 403, {"message": "Missing Access", "code": 50001}
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             where = parts[3] if len(parts) > 4 else "global"
             # Discord gives context-menu commands (which send no description) an empty one.
@@ -354,6 +375,8 @@ class FakeDiscord:
             ]
             self.commands[where] = registered
             return 200, registered
+        if parts[0] == "applications" and parts[-1] == "commands" and method == "GET":
+            return 200, self.commands.get(parts[3] if len(parts) > 4 else "global", [])
         if parts == ["users", "@me"]:
             return 200, BOT_USER
         if parts == ["users", "@me", "channels"] and method == "POST":  # open a DM
@@ -368,6 +391,11 @@ class FakeDiscord:
                     {"id": recipient, "username": "someone", "discriminator": "0", "avatar": None}
                 ],
             }
+        if parts == ["oauth2", "applications", "@me"]:
+            return 200, APPLICATION
+        if parts == ["gateway", "bot"] and self.gateway_url:
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
         return 404, {"message": "404: Not Found", "code": 0}
 
     def _channel_message(self, channel_id: str, message_id: str, call: Call) -> tuple[int, Any]:
