@@ -241,21 +241,17 @@ class Courses:
 
     async def set_leaderboard_channel(self, guild_id: str, channel_id: str | None) -> GuildBinding:
         """Where this guild's weekly leaderboard is posted (None stops the weekly post)."""
-        channel = None if channel_id is None else validation.discord_id(channel_id)
-        async with self._store.transaction() as s:
-            if not await s.courses.set_leaderboard_channel(guild_id, channel):
-                raise NotFound(
-                    "course for this server", guild_id, "An instructor can bind one with /course setup."
-                )
-            found = await s.courses.binding(guild_id)
-        assert found is not None
-        return found
+        return await self._set_channel(guild_id, channel_id, "leaderboard")
 
     async def set_staff_channel(self, guild_id: str, channel_id: str | None) -> GuildBinding:
         """Where this guild's staff take questions handed to them ("Ask a TA"); None: nowhere."""
+        return await self._set_channel(guild_id, channel_id, "staff")
+
+    async def _set_channel(self, guild_id: str, channel_id: str | None, which: str) -> GuildBinding:
         channel = None if channel_id is None else validation.discord_id(channel_id)
         async with self._store.transaction() as s:
-            if not await s.courses.set_staff_channel(guild_id, channel):
+            setter = {"leaderboard": s.courses.set_leaderboard_channel, "staff": s.courses.set_staff_channel}
+            if not await setter[which](guild_id, channel):
                 raise NotFound(
                     "course for this server", guild_id, "An instructor can bind one with /course setup."
                 )
