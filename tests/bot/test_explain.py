@@ -10,8 +10,9 @@ import pytest
 
 from core import validation
 from core.languages import NAMES
-from tests.answers.messages_api import MockApi, explainer_over, raw_reply, scripted_llm, stream_events
-from tests.bot.harness import STUDENT, BotHarness, start_bot
+from tests.answers.messages_api import MockApi, raw_reply, stream_events
+from tests.bot.explaining import bot_explaining_with
+from tests.bot.harness import STUDENT, BotHarness
 
 SECTION = "02-ros2/nodes-and-topics.md#topics"
 
@@ -24,13 +25,8 @@ def streamed(text: str):
 async def with_llm(book_app) -> AsyncIterator[tuple[BotHarness, MockApi]]:
     """The bot over an explainer whose LLM is a scripted Messages API."""
     api = MockApi(streamed("Topics are named channels.\n\n```python\nprint('hi')\n```"))
-    async with scripted_llm(api) as llm:
-        book_app.explainer = explainer_over(book_app, llm)
-        harness = await start_bot(book_app)
-        try:
-            yield harness, api
-        finally:
-            await harness.bot.close()
+    async with bot_explaining_with(book_app, api) as harness:
+        yield harness, api
 
 
 def test_every_accepted_language_has_a_name() -> None:

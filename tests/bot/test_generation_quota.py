@@ -9,7 +9,8 @@ import httpx2
 import pytest
 
 from tests.answers.messages_api import MockApi, explainer_over, raw_reply, scripted_llm, stream_events
-from tests.bot.harness import INSTRUCTOR, BotHarness, start_bot
+from tests.bot.explaining import bot_explaining_with
+from tests.bot.harness import INSTRUCTOR, BotHarness
 
 TOPICS = "02-ros2/nodes-and-topics.md#topics"
 BALANCE = "01-foundations/balance-and-zmp.md"
@@ -19,13 +20,8 @@ BALANCE = "01-foundations/balance-and-zmp.md"
 async def with_llm(book_app) -> AsyncIterator[tuple[BotHarness, MockApi]]:
     """The bot over the app's own explainer wiring, with a scripted Messages API as its LLM."""
     api = MockApi(raw_reply(200, b"".join(stream_events(["An explanation."], [])), "text/event-stream"))
-    async with scripted_llm(api) as llm:
-        book_app.explainer = explainer_over(book_app, llm)
-        harness = await start_bot(book_app)
-        try:
-            yield harness, api
-        finally:
-            await harness.bot.close()
+    async with bot_explaining_with(book_app, api) as harness:
+        yield harness, api
 
 
 async def test_explain_and_translate_past_the_quota_are_refused(with_llm, book_app) -> None:
